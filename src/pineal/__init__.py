@@ -1,0 +1,14 @@
+"""pineal: what a melatonin dose does in a human body, with numbers and citations.
+
+Not medical advice. See README.md for the public interface.
+"""
+
+from pineal.errors import InputError
+
+__version__ = "0.1.0"
+
+DISCLAIMER = ("pineal describes model predictions and published evidence; it is not medical advice. "
+              "Talk to a doctor or pharmacist before taking melatonin, especially with other medicines, "
+              "in pregnancy or breastfeeding, for children, or with a medical condition.")
+
+__all__ = ["DISCLAIMER", "InputError", "__version__"]

@@ -1,0 +1,51 @@
+"""Dose parsing: units via pint, clear errors for everything else (issue 2, item 2 and 7)."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pineal.errors import InputError
+from pineal.quantities import parse_mass_mg, pg_ml_to_pmol_l, pmol_l_to_pg_ml
+
+
+@pytest.mark.parametrize(
+    ("text", "mg"),
+    [("3 mg", 3.0), ("0.5mg", 0.5), ("500 mcg", 0.5), ("500 µg", 0.5), ("500 μg", 0.5), ("1 g", 1000.0),
+     ("1,000 mg", 1000.0), ("10 milligrams", 10.0), ("1 gram", 1000.0), ("1 kg", 1e6), ("2.5 MG", 2.5)],
+)
+def test_parses_amounts(text, mg):
+    assert parse_mass_mg(text) == pytest.approx(mg)
+
+
+@pytest.mark.parametrize("text", ["1000", "3 tsp", "-1 mg", "0 mg", "nan mg", "inf mg", "3 m", "", "abc", "3 mL"])
+def test_rejects_bad_amounts_naming_field_value_and_allowed(text):
+    with pytest.raises(InputError) as err:
+        parse_mass_mg(text, field="dose")
+    msg = str(err.value)
+    assert msg.startswith("dose:") and "allowed:" in msg and repr(text).strip("'") in msg
+
+
+def test_number_without_unit_is_an_error_not_a_guess():
+    with pytest.raises(InputError, match="needs a unit"):
+        parse_mass_mg(3.0)  # type: ignore[arg-type]
+
+
+@given(st.floats(min_value=1e-6, max_value=1e9, allow_nan=False))
+def test_any_positive_mg_roundtrips(x):
+    assert parse_mass_mg(f"{x!r} mg") == pytest.approx(x, rel=1e-12)
+
+
+@given(st.text(max_size=30))
+def test_parser_never_fails_with_anything_but_input_error(text):
+    try:
+        mg = parse_mass_mg(text)
+    except InputError:
+        return
+    assert math.isfinite(mg) and mg > 0
+
+
+def test_concentration_conversion_matches_design():
+    assert pg_ml_to_pmol_l(1.0) == pytest.approx(4.305, rel=1e-3)
+    assert pmol_l_to_pg_ml(pg_ml_to_pmol_l(42.0)) == pytest.approx(42.0)
