@@ -1,0 +1,60 @@
+"""Published experiments as runnable code, each compared with its data at a stated tolerance.
+
+An experiment module exposes ``NAME``, ``TITLE``, ``CITE`` and ``run(**options) -> Outcome``. The registry
+below maps names to modules; `pineal experiment NAME` and `pineal validate` use it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pineal.errors import InputError
+
+
+@dataclass(frozen=True)
+class ValidationRow:
+    """One comparison of a model value with a published value."""
+
+    experiment: str
+    metric: str
+    model: float
+    published: str  # the published value or range as text, e.g. "41 ± 18 min"
+    tolerance: str  # the acceptance rule as text, e.g. "23-59 min"
+    passed: bool
+    unit: str = ""
+    cite: str = ""
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Outcome:
+    """What running one experiment gives: its validation rows and the curves to plot."""
+
+    name: str
+    title: str
+    rows: list[ValidationRow] = field(default_factory=list)
+    series: dict[str, Any] = field(default_factory=dict)  # model and data curves for plotting
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.rows)
+
+
+def within(value: float, low: float, high: float) -> bool:
+    return bool(low <= value <= high)
+
+
+#: experiment name -> module path (modules are imported lazily so the CLI starts fast)
+REGISTRY: dict[str, str] = {
+}
+
+
+def get(name: str):
+    if name not in REGISTRY:
+        raise InputError("experiment", name, f"one of {', '.join(sorted(REGISTRY)) or '(none yet)'}")
+    return importlib.import_module(REGISTRY[name])
