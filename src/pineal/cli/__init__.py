@@ -23,9 +23,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from pineal.cli import cite
+    from pineal.cli import cite, dose
 
-    for module in (cite,):
+    for module in (dose, cite):
         module.register(app)
 
 

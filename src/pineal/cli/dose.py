@@ -1,0 +1,110 @@
+"""`pineal dose AMOUNT --at TIME`: what one melatonin dose does to plasma melatonin, against the body's own."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pineal import DISCLAIMER
+from pineal.errors import InputError
+from pineal.models import pk
+from pineal.quantities import parse_weight_kg
+from pineal.timeline import parse_clock_hours, parse_datetime
+
+LEVEL_STYLE = {"danger": "bold red", "caution": "yellow", "info": "cyan"}
+
+
+def _clock(text: str, field: str) -> float:
+    try:
+        return parse_clock_hours(text, field)
+    except InputError:
+        dt = parse_datetime(text, field)
+        return dt.hour + dt.minute / 60.0
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def dose(
+        amount: Annotated[str, typer.Argument(help="Amount with a unit: '3 mg', '500 mcg', '1 g'.")],
+        at: Annotated[str, typer.Option("--at", help="When it is taken: 'HH:MM' or an ISO datetime with zone.")],
+        route: Annotated[str, typer.Option(help=f"One of: {pk.ROUTE_ALLOWED}.")] = "oral-ir",
+        age: Annotated[float, typer.Option(help="Age in years.")] = 30.0,
+        sex: Annotated[str, typer.Option(help="m or f.")] = "m",
+        weight: Annotated[str, typer.Option(help="Body weight in kg (or with a unit, '154 lb').")] = "70",
+        with_: Annotated[list[str], typer.Option("--with", help="Co-medication or exposure (repeatable).")] = None,
+        wake: Annotated[str, typer.Option(help="Next wake time 'HH:MM'.")] = "07:00",
+        sleep: Annotated[str, typer.Option(help="Habitual sleep onset 'HH:MM'.")] = "23:00",
+        smoker: Annotated[bool, typer.Option(help="Smoker (CYP1A2 induction).")] = False,
+        fed: Annotated[bool, typer.Option(help="Taken with food.")] = False,
+        pregnant: Annotated[bool, typer.Option(help="Pregnant.")] = False,
+        breastfeeding: Annotated[bool, typer.Option(help="Breastfeeding.")] = False,
+        condition: Annotated[list[str], typer.Option(help="Medical condition, e.g. epilepsy (repeatable).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one stable JSON object.")] = False,
+        plot: Annotated[str, typer.Option(help="Write a figure (.png, .svg or .pdf).")] = None,
+    ) -> None:
+        """Plasma melatonin after one dose vs what the body makes: peak, duration, level at wake, warnings."""
+        from pineal.dose_report import report
+
+        drugs = [d.strip().lower() for d in (with_ or [])]
+        subject = pk.Subject(weight_kg=parse_weight_kg(weight), age=age, sex=sex, smoker=smoker, fed=fed,
+                             hepatic_impairment="hepatic impairment" in (condition or []),
+                             drugs=tuple(d for d in drugs if d in pk.INTERACTING_DRUGS))
+        screen_options = {"pregnant": pregnant, "breastfeeding": breastfeeding,
+                          "conditions": tuple(condition or ())}
+        other_drugs = [d for d in drugs if d not in pk.INTERACTING_DRUGS]
+        rep = report(amount, at_clock_h=_clock(at, "at"), route=route, subject=subject,
+                     wake_clock_h=_clock(wake, "wake"), sleep_clock_h=_clock(sleep, "sleep"),
+                     screen_options=_screen_options(screen_options, other_drugs))
+        if plot:
+            from pineal.plot import dose_figure
+
+            dose_figure(rep, plot)
+        if as_json:
+            typer.echo(json.dumps(rep.as_json(), indent=2, ensure_ascii=False))
+            return
+        _print(rep, plot)
+
+
+def _screen_options(options: dict, other_drugs: list[str]) -> dict:
+    """Drugs without a PK magnitude go to the safety screen, which knows their interactions."""
+    try:
+        import pineal.safety.screen  # noqa: F401
+    except ImportError:
+        if other_drugs:
+            raise InputError("with", other_drugs[0], f"one of {', '.join(pk.INTERACTING_DRUGS)}") from None
+        return {}
+    return {**options, "extra_drugs": tuple(other_drugs)}
+
+
+def _print(rep, plot) -> None:
+    c = Console()
+    j = rep.as_json()
+    c.print(f"[bold]{rep.dose_mg:g} mg melatonin ({rep.route}) at {j['at']}[/] — model prediction for a "
+            f"{rep.subject.age:g}-year-old, {rep.subject.weight_kg:g} kg ({'female' if rep.subject.sex == 'f' else 'male'})")
+    t = Table(show_header=True, header_style="bold")
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    t.add_column("meaning")
+    t.add_row("peak plasma (Cmax)", f"{rep.cmax_pg_ml:,.4g} pg/mL",
+              f"5-95% of people: {rep.population_cmax_pg_ml[0]:,.3g}-{rep.population_cmax_pg_ml[1]:,.3g} pg/mL")
+    t.add_row("time to peak", f"{rep.tmax_min:.0f} min", "after taking it")
+    t.add_row("apparent half-life", f"{rep.t_half_min:.0f} min", "terminal phase of the dose's curve")
+    t.add_row("exposure (AUC)", f"{rep.auc_pg_h_per_ml:,.4g} pg·h/mL", "area under the dose's curve")
+    t.add_row("body's own night peak", f"{rep.endogenous_peak_pg_ml:.0f} pg/mL", "Waldhauser 1988, by age")
+    t.add_row("peak vs body's own", f"{rep.cmax_fold_endogenous:,.3g}x", "")
+    t.add_row("hours above the night peak", f"{rep.hours_above_endogenous_peak:.1f} h", "dose + body together")
+    t.add_row("back to the body's own level", f"{rep.hours_until_back_to_endogenous:.1f} h", "after the dose")
+    t.add_row(f"level at wake ({j['wake']})", f"{rep.level_at_wake_pg_ml:,.4g} pg/mL",
+              f"body alone: {float(rep.endogenous_pg_ml.min()):.0f}-{rep.endogenous_peak_pg_ml:.0f} pg/mL")
+    t.add_row("saliva at peak", f"{rep.saliva_cmax_pg_ml:,.4g} pg/mL", "plasma x 0.4 (unbound fraction)")
+    c.print(t)
+    for w in rep.warnings:
+        style = LEVEL_STYLE.get(w["level"], "")
+        c.print(f"[{style}]{w['level'].upper()}[/] [dim]{w['code']}[/]: {w['message']}", highlight=False)
+    if plot:
+        c.print(f"figure written to {plot}")
+    c.print(f"[dim]{DISCLAIMER}[/]", highlight=False)

@@ -1,0 +1,1 @@
+"""Physiology: pure right-hand sides, one file per submodel (DESIGN.md, "Layers")."""

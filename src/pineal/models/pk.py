@@ -1,0 +1,363 @@
+"""Exogenous melatonin pharmacokinetics: dose (amount, route, time) -> plasma melatonin.
+
+Structure (models.md §10; pharmacology.md A):
+
+* one central compartment, V = 1.2 L/kg and CL = 0.0218 L/min/kg (Andersen 2016, IV arm);
+* oral immediate release: two parallel first-order absorption routes (a fast fraction and a slow remainder).
+  One first-order rate cannot give both the observed tmax (~41-52 min) and the apparent oral t1/2 (45-66 min),
+  which is longer than the IV t1/2 (39 min); a slow absorbed fraction explains both (rates fitted by
+  ``scripts/calibrate_pk.py``);
+* first-pass hepatic extraction in the well-stirred form F_h = 1 / (1 + a R / (1 + r / r50)): R sets the
+  typical oral bioavailability F0 = 1/(1+R), a is CYP1A2 activity (fluvoxamine, caffeine, smoking, age), and the
+  extraction saturates with the absorption flux r (DAMSEL2, Galley 2022). Interactions therefore act on F, not on
+  systemic CL, as Härtter 2000 observed (t1/2 unchanged);
+* prolonged release: first-order release (t1/2 3.75 h) into the gut (Circadin SmPC);
+* sublingual / intranasal / transdermal: absorption that bypasses first pass (rates in params/pk.toml; several
+  are flagged assumptions);
+* IV bolus and infusion straight into plasma.
+
+The right-hand side is written once (``pk_rhs``) and integrated by a compiled fixed-step RK4 loop over a batch
+of subjects. Amounts are in µg, time in hours, concentrations reported in pg/mL.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numba
+import numpy as np
+
+from pineal import params as _params
+from pineal.errors import InputError
+from pineal.quantities import parse_mass_mg
+
+ROUTES = ("oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal", "iv")
+ROUTE_ALLOWED = ", ".join(ROUTES)
+
+#: CYP1A2-acting co-medications and exposures the model quantifies (name -> parameter holding its activity)
+INTERACTING_DRUGS = {"fluvoxamine": "fluvoxamine_cyp1a2_activity", "caffeine": "caffeine_cyp1a2_activity"}
+
+# state indices (amounts in µg)
+PR_DEPOT, GUT_FAST, GUT_SLOW, MUCOSA, NASAL, SKIN, CENTRAL, FIRST_PASS, ELIMINATED, NOT_ABSORBED = range(10)
+N_STATES = 10
+# per-subject parameter vector
+(P_V, P_CL, P_KA_FAST, P_KA_SLOW, P_F_FAST, P_AR, P_R50, P_K_REL, P_K_TM, P_K_NASAL, P_K_SKIN, P_F_TM,
+ P_F_NASAL, P_F_SKIN) = range(14)
+N_PARAMS = 14
+ROUTE_CODE = {r: i for i, r in enumerate(ROUTES)}
+
+
+def parameter_set():
+    """The literature set merged with the calibrated set (pk.toml + pk_fit.toml)."""
+    lit, fit = _params.load("pk"), _params.load("pk_fit")
+    merged = dict(lit.params)
+    merged.update(fit.params)
+    return _params.ParamSet(name="pk", description=lit.description, params=merged)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A person's covariates. Defaults: a 70-kg, 30-year-old non-smoking man, fasted, no co-medication."""
+
+    weight_kg: float = 70.0
+    age: float = 30.0
+    sex: str = "m"
+    smoker: bool = False
+    fed: bool = False
+    oral_contraceptive: bool = False
+    hepatic_impairment: bool = False
+    drugs: tuple[str, ...] = ()
+    #: multiplies the typical oral bioavailability (e.g. a study population's own F / typical F)
+    bioavailability_scale: float = 1.0
+
+    def __post_init__(self):
+        if not (isinstance(self.weight_kg, (int, float)) and math.isfinite(self.weight_kg)
+                and 2.0 <= self.weight_kg <= 1000.0):
+            raise InputError("weight", self.weight_kg, "a body weight between 2 and 1000 kg")
+        if not (isinstance(self.age, (int, float)) and math.isfinite(self.age) and 0 <= self.age <= 120):
+            raise InputError("age", self.age, "an age in years between 0 and 120")
+        if self.sex not in ("m", "f"):
+            raise InputError("sex", self.sex, "'m' or 'f'")
+        drugs = tuple(d.strip().lower() for d in self.drugs)
+        object.__setattr__(self, "drugs", drugs)
+        for d in drugs:
+            if d not in INTERACTING_DRUGS:
+                raise InputError("with", d, f"one of {', '.join(INTERACTING_DRUGS)} (drugs whose effect on "
+                                 "melatonin PK has a published magnitude)")
+        if not (math.isfinite(self.bioavailability_scale) and self.bioavailability_scale > 0):
+            raise InputError("bioavailability_scale", self.bioavailability_scale, "a positive number")
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One administration: amount in mg, route, time in model hours; duration for infusions and patches."""
+
+    amount_mg: float
+    time_h: float = 0.0
+    route: str = "oral-ir"
+    duration_h: float | None = None  # IV infusion or transdermal wear; None = bolus / default wear
+
+    @classmethod
+    def parse(cls, amount, time_h: float = 0.0, route: str = "oral-ir", duration_h: float | None = None) -> Dose:
+        mg = amount if isinstance(amount, (int, float)) and not isinstance(amount, bool) else parse_mass_mg(amount)
+        if isinstance(amount, (int, float)) and not (math.isfinite(mg) and mg > 0):
+            raise InputError("dose", amount, "a positive, finite amount in mg")
+        if route not in ROUTES:
+            raise InputError("route", route, ROUTE_ALLOWED)
+        if not math.isfinite(time_h):
+            raise InputError("time", time_h, "a finite time in hours")
+        if duration_h is not None and not (math.isfinite(duration_h) and 0 < duration_h <= 72):
+            raise InputError("duration", duration_h, "an infusion or wear time between 0 and 72 h")
+        return cls(float(mg), float(time_h), route, duration_h)
+
+
+def cyp1a2_activity(subject: Subject, ps=None) -> tuple[float, list[str]]:
+    """Relative CYP1A2 activity (1 = typical adult) and the assumptions it used."""
+    ps = ps or parameter_set()
+    a, assumed = 1.0, []
+    for drug in subject.drugs:
+        a *= ps[INTERACTING_DRUGS[drug]]
+    if subject.smoker:
+        a *= ps["smoking_cyp1a2_activity"]
+        assumed.append("smoking_cyp1a2_activity")
+    if subject.oral_contraceptive:
+        a *= ps["oral_contraceptive_cyp1a2_activity"]
+        assumed.append("oral_contraceptive_cyp1a2_activity")
+    if subject.age > 40:
+        a *= max(0.5, 1.0 - ps["age_cyp1a2_decline_per_year"] * (subject.age - 40.0))
+        assumed.append("age_cyp1a2_decline_per_year")
+    return a, assumed
+
+
+def individual_parameters(subject: Subject, ps=None) -> tuple[np.ndarray, list[str]]:
+    """The per-subject parameter vector for ``pk_rhs`` and the list of assumed (uncited-magnitude) values used."""
+    ps = ps or parameter_set()
+    p = np.zeros(N_PARAMS)
+    w = subject.weight_kg
+    cl = ps["clearance_l_per_min_per_kg"] * 60.0 * w * (ps["clearance_female_ratio"] if subject.sex == "f" else 1.0)
+    assumed: list[str] = []
+    if subject.hepatic_impairment:
+        cl *= ps["hepatic_impairment_clearance_ratio"]
+        assumed.append("hepatic_impairment_clearance_ratio")
+    a, more = cyp1a2_activity(subject, ps)
+    assumed += more
+    f0 = min(0.99, ps["oral_bioavailability_typical"] * subject.bioavailability_scale)
+    ratio = (1.0 - f0) / f0  # R: intrinsic first-pass clearance relative to hepatic flow, typical subject
+    a_r = a * ratio
+    if subject.fed:  # food: oral exposure x food_absorption_ratio through the first-pass term
+        f_fast = 1.0 / (1.0 + a_r)
+        f_fed = min(0.99, f_fast * ps["food_absorption_ratio"])
+        a_r = (1.0 - f_fed) / f_fed
+    p[P_V] = ps["volume_l_per_kg"] * w
+    p[P_CL] = cl
+    p[P_KA_FAST] = ps["ka_fast_per_h"]
+    p[P_KA_SLOW] = ps["ka_slow_per_h"]
+    p[P_F_FAST] = ps["fast_fraction"]
+    p[P_AR] = a_r
+    p[P_R50] = ps["first_pass_saturation_flux_ug_per_h"]
+    p[P_K_REL] = math.log(2.0) / ps["pr_release_half_life_h"]
+    p[P_K_TM] = math.log(2.0) / ps["transmucosal_absorption_half_life_h"]
+    p[P_K_NASAL] = math.log(2.0) / ps["intranasal_absorption_half_life_h"]
+    p[P_K_SKIN] = math.log(2.0) / ps["transdermal_skin_half_life_h"]
+    p[P_F_TM] = ps["transmucosal_fraction"]
+    p[P_F_NASAL] = ps["intranasal_bioavailability"]
+    p[P_F_SKIN] = ps["transdermal_bioavailability"]
+    return p, assumed
+
+
+@numba.njit(cache=True, fastmath=False)
+def pk_rhs(y, p, iv_rate, skin_rate, dydt):
+    """d(amounts)/dt in µg/h for one subject (see module docstring). ``iv_rate``, ``skin_rate`` in µg/h."""
+    release = p[P_K_REL] * y[PR_DEPOT]
+    abs_fast = p[P_KA_FAST] * y[GUT_FAST]
+    abs_slow = p[P_KA_SLOW] * y[GUT_SLOW]
+    portal = abs_fast + abs_slow
+    escaping = 1.0 / (1.0 + p[P_AR] / (1.0 + portal / p[P_R50]))  # well-stirred, saturable extraction
+    k_el = p[P_CL] / p[P_V]
+    mucosal = p[P_K_TM] * y[MUCOSA]
+    nasal = p[P_K_NASAL] * y[NASAL]
+    dermal = p[P_K_SKIN] * y[SKIN]
+    dydt[PR_DEPOT] = -release
+    dydt[GUT_FAST] = release - abs_fast
+    dydt[GUT_SLOW] = -abs_slow
+    dydt[MUCOSA] = -mucosal
+    dydt[NASAL] = -nasal
+    dydt[SKIN] = skin_rate - dermal
+    dydt[CENTRAL] = escaping * portal + mucosal + nasal + dermal + iv_rate - k_el * y[CENTRAL]
+    dydt[FIRST_PASS] = (1.0 - escaping) * portal
+    dydt[ELIMINATED] = k_el * y[CENTRAL]
+    dydt[NOT_ABSORBED] = 0.0
+
+
+@numba.njit(cache=True)
+def _give(y, p, route, amount):
+    """Put a bolus dose (µg) into its entry compartments."""
+    if route == 0:  # oral-ir
+        y[GUT_FAST] += amount * p[P_F_FAST]
+        y[GUT_SLOW] += amount * (1.0 - p[P_F_FAST])
+    elif route == 1:  # oral-pr
+        y[PR_DEPOT] += amount
+    elif route == 2:  # sublingual: part through the mucosa, the rest swallowed
+        y[MUCOSA] += amount * p[P_F_TM]
+        y[GUT_FAST] += amount * (1.0 - p[P_F_TM]) * p[P_F_FAST]
+        y[GUT_SLOW] += amount * (1.0 - p[P_F_TM]) * (1.0 - p[P_F_FAST])
+    elif route == 3:  # intranasal
+        y[NASAL] += amount * p[P_F_NASAL]
+        y[NOT_ABSORBED] += amount * (1.0 - p[P_F_NASAL])
+    elif route == 5:  # iv bolus
+        y[CENTRAL] += amount
+
+
+@numba.njit(cache=True, parallel=True)
+def solve_batch(p_batch, dt, n_steps, stride, ev_step, ev_route, ev_amount, amount_scale, iv_rate, skin_rate,
+                skin_loss):
+    """RK4 over ``n_steps`` of ``dt`` h for each subject (rows of ``p_batch``).
+
+    Events (bolus doses) act at the start of their step; ``iv_rate``/``skin_rate`` (µg/h, per step, shared) are
+    held constant over each step's own interval. Returns plasma (µg/L) every ``stride`` steps and final states.
+    """
+    n_sub = p_batch.shape[0]
+    n_out = n_steps // stride + 1
+    out = np.empty((n_sub, n_out))
+    final = np.zeros((n_sub, N_STATES))
+    for s in numba.prange(n_sub):
+        p = p_batch[s]
+        y = np.zeros(N_STATES)
+        k1 = np.empty(N_STATES)
+        k2 = np.empty(N_STATES)
+        k3 = np.empty(N_STATES)
+        k4 = np.empty(N_STATES)
+        tmp = np.empty(N_STATES)
+        e = 0
+        out[s, 0] = 0.0
+        for i in range(n_steps):
+            while e < ev_step.shape[0] and ev_step[e] == i:
+                _give(y, p, ev_route[e], ev_amount[e] * amount_scale[s])
+                e += 1
+            y[NOT_ABSORBED] += skin_loss[i] * amount_scale[s] * dt
+            iv = iv_rate[i] * amount_scale[s]
+            sk = skin_rate[i] * amount_scale[s]
+            pk_rhs(y, p, iv, sk, k1)
+            for j in range(N_STATES):
+                tmp[j] = y[j] + 0.5 * dt * k1[j]
+            pk_rhs(tmp, p, iv, sk, k2)
+            for j in range(N_STATES):
+                tmp[j] = y[j] + 0.5 * dt * k2[j]
+            pk_rhs(tmp, p, iv, sk, k3)
+            for j in range(N_STATES):
+                tmp[j] = y[j] + dt * k3[j]
+            pk_rhs(tmp, p, iv, sk, k4)
+            for j in range(N_STATES):
+                y[j] += dt * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j]) / 6.0
+            if (i + 1) % stride == 0:
+                out[s, (i + 1) // stride] = y[CENTRAL] / p[P_V]
+        for j in range(N_STATES):
+            final[s, j] = y[j]
+    return out, final
+
+
+@dataclass
+class PKRun:
+    """Plasma melatonin from exogenous doses, per subject: ``plasma_pg_ml`` has shape (subjects, times)."""
+
+    t_h: np.ndarray
+    plasma_pg_ml: np.ndarray
+    final_states_ug: np.ndarray
+    doses: tuple[Dose, ...]
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def given_ug(self) -> float:
+        return sum(d.amount_mg for d in self.doses) * 1000.0
+
+
+def simulate(doses, subject: Subject | None = None, hours: float = 24.0, dt_h: float = 1.0 / 60.0,
+             output_every_h: float | None = None, subjects: np.ndarray | None = None,
+             amount_scale: np.ndarray | None = None) -> PKRun:
+    """Simulate doses for one subject, or for a batch (``subjects``: array (n, N_PARAMS) of parameter vectors).
+
+    Doses are applied at the start of the step containing their time (steps of ``dt_h``, default 1 min).
+    ``amount_scale`` (n,) multiplies every dose per subject (e.g. label-content uncertainty).
+    """
+    doses = tuple(doses) if not isinstance(doses, Dose) else (doses,)
+    if not doses:
+        raise InputError("doses", "[]", "at least one dose")
+    if not (math.isfinite(hours) and 0 < hours <= 24 * 60):
+        raise InputError("hours", hours, "a simulated duration between 0 and 1440 h")
+    if not (math.isfinite(dt_h) and 0 < dt_h <= 0.1):
+        raise InputError("dt", dt_h, "a step between 0 and 0.1 h (6 min); absorption half-lives are minutes")
+    assumptions: list[str] = []
+    if subjects is None:
+        p, assumptions = individual_parameters(subject or Subject())
+        subjects = p[None, :]
+    n_steps = int(round(hours / dt_h))
+    stride = max(1, int(round((output_every_h or dt_h) / dt_h)))
+    iv_rate = np.zeros(n_steps)
+    skin_rate = np.zeros(n_steps)
+    skin_loss = np.zeros(n_steps)
+    events = []
+    ps = parameter_set()
+    for d in doses:
+        if d.time_h < 0 or d.time_h >= hours:
+            raise InputError("dose time", d.time_h, f"a time within the simulated 0-{hours:g} h")
+        step = int(math.floor(d.time_h / dt_h + 1e-9))
+        ug = d.amount_mg * 1000.0
+        if d.route == "iv" and d.duration_h:
+            n = max(1, int(round(d.duration_h / dt_h)))
+            iv_rate[step:step + n] += ug / (n * dt_h)
+        elif d.route == "transdermal":
+            wear = d.duration_h or ps["transdermal_wear_h"]
+            n = max(1, int(round(wear / dt_h)))
+            f_skin = ps["transdermal_bioavailability"]
+            skin_rate[step:step + n] += f_skin * ug / (n * dt_h)
+            skin_loss[step:step + n] += (1.0 - f_skin) * ug / (n * dt_h)
+        else:
+            events.append((step, ROUTE_CODE[d.route], ug))
+        if d.route in ("transdermal",):
+            assumptions += ["transdermal_bioavailability", "transdermal_skin_half_life_h"]
+        if d.route == "sublingual":
+            assumptions += ["transmucosal_fraction", "transmucosal_absorption_half_life_h"]
+        if d.route == "intranasal":
+            assumptions += ["intranasal_bioavailability (animal data)"]
+    events.sort()
+    ev = np.array(events, dtype=np.float64).reshape(-1, 3)
+    scale = np.ones(subjects.shape[0]) if amount_scale is None else np.asarray(amount_scale, dtype=float)
+    out, final = solve_batch(np.ascontiguousarray(subjects, dtype=np.float64), dt_h, n_steps, stride,
+                             ev[:, 0].astype(np.int64), ev[:, 1].astype(np.int64), ev[:, 2].copy(), scale,
+                             iv_rate, skin_rate, skin_loss)
+    t = np.arange(out.shape[1]) * stride * dt_h
+    return PKRun(t_h=t, plasma_pg_ml=out * 1000.0, final_states_ug=final, doses=doses,
+                 assumptions=sorted(set(assumptions)))
+
+
+def sample_subjects(n: int, subject: Subject | None = None, seed: int | None = 0) -> np.ndarray:
+    """Draw ``n`` parameter vectors with log-normal between-subject variability (CL, V, F, absorption rate).
+
+    CVs of CL and V from Andersen 2016; the spread of oral F and of ka from scripts/calibrate_pk.py.
+    """
+    if not (isinstance(n, int) and 1 <= n <= 10_000_000):
+        raise InputError("n", n, "a whole number of subjects from 1 to 10,000,000")
+    ps = parameter_set()
+    base, _ = individual_parameters(subject or Subject(), ps)
+    rng = np.random.default_rng(seed)
+
+    def lognormal(cv, size):
+        sd = math.sqrt(math.log(1.0 + cv * cv))
+        return np.exp(rng.normal(-0.5 * sd * sd, sd, size))
+
+    out = np.repeat(base[None, :], n, axis=0)
+    cl, v = lognormal(ps["clearance_cv"], n), lognormal(ps["volume_cv"], n)
+    out[:, P_CL] *= cl
+    out[:, P_V] *= v
+    ka = lognormal(ps["ka_cv"], n)
+    out[:, P_KA_FAST] *= ka
+    out[:, P_KA_SLOW] *= ka
+    f0 = 1.0 / (1.0 + base[P_AR])
+    f = np.clip(f0 * np.exp(rng.normal(0.0, ps["oral_bioavailability_logsd"], n)), 1e-4, 0.99)
+    out[:, P_AR] = (1.0 - f) / f
+    return out
+
+
+def with_subject(subject: Subject, **changes) -> Subject:
+    return replace(subject, **changes)
