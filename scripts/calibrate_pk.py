@@ -74,7 +74,7 @@ def fit_shape():
     def loss(x):
         ov = {pk.P_KA_FAST: math.exp(x[0]), pk.P_KA_SLOW: math.exp(x[1]), pk.P_F_FAST: 1 / (1 + math.exp(-x[2]))}
         t, c = run(1.0, overrides=ov)
-        cm, tm = ex.cmax_tmax(t, c)
+        _cm, tm = ex.cmax_tmax(t, c)
         th = ex.apparent_half_life_h(t, c)[0] * 60
         total = 0.0
         for _, _, tmax, thalf, n in targets:
@@ -109,7 +109,7 @@ def main():
     thalf_m = ex.apparent_half_life_h(t, c)[0] * 60
     print(f"absorption: ka_fast {ka_f:.3f}/h, ka_slow {ka_s:.3f}/h, fast fraction {f_f:.3f} -> "
           f"tmax {tmax_m:.1f} min, apparent t1/2 {thalf_m:.1f} min")
-    for study, dose, tmax, thalf, n in targets:
+    for study, _dose, tmax, thalf, n in targets:
         print(f"  {study[:58]:58s} n={n:<3} tmax {tmax} t1/2 {thalf}")
 
     # 2. per-study F

@@ -35,16 +35,16 @@ def register(app: typer.Typer) -> None:
         age: Annotated[float, typer.Option(help="Age in years.")] = 30.0,
         sex: Annotated[str, typer.Option(help="m or f.")] = "m",
         weight: Annotated[str, typer.Option(help="Body weight in kg (or with a unit, '154 lb').")] = "70",
-        with_: Annotated[list[str], typer.Option("--with", help="Co-medication or exposure (repeatable).")] = None,
+        with_: Annotated[list[str] | None, typer.Option("--with", help="Co-medication (repeatable).")] = None,
         wake: Annotated[str, typer.Option(help="Next wake time 'HH:MM'.")] = "07:00",
         sleep: Annotated[str, typer.Option(help="Habitual sleep onset 'HH:MM'.")] = "23:00",
         smoker: Annotated[bool, typer.Option(help="Smoker (CYP1A2 induction).")] = False,
         fed: Annotated[bool, typer.Option(help="Taken with food.")] = False,
         pregnant: Annotated[bool, typer.Option(help="Pregnant.")] = False,
         breastfeeding: Annotated[bool, typer.Option(help="Breastfeeding.")] = False,
-        condition: Annotated[list[str], typer.Option(help="Medical condition, e.g. epilepsy (repeatable).")] = None,
+        condition: Annotated[list[str] | None, typer.Option(help="Condition, e.g. epilepsy (repeatable).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one stable JSON object.")] = False,
-        plot: Annotated[str, typer.Option(help="Write a figure (.png, .svg or .pdf).")] = None,
+        plot: Annotated[str | None, typer.Option(help="Write a figure (.png, .svg or .pdf).")] = None,
     ) -> None:
         """Plasma melatonin after one dose vs what the body makes: peak, duration, level at wake, warnings."""
         from pineal.dose_report import report
@@ -84,7 +84,7 @@ def _print(rep, plot) -> None:
     c = Console()
     j = rep.as_json()
     c.print(f"[bold]{rep.dose_mg:g} mg melatonin ({rep.route}) at {j['at']}[/] — model prediction for a "
-            f"{rep.subject.age:g}-year-old, {rep.subject.weight_kg:g} kg ({'female' if rep.subject.sex == 'f' else 'male'})")
+            f"{rep.subject.age:g}-year-old, {rep.subject.weight_kg:g} kg, sex {rep.subject.sex}")
     t = Table(show_header=True, header_style="bold")
     t.add_column("quantity")
     t.add_column("value", justify="right")

@@ -291,8 +291,8 @@ def simulate(doses, subject: Subject | None = None, hours: float = 24.0, dt_h: f
     if subjects is None:
         p, assumptions = individual_parameters(subject or Subject())
         subjects = p[None, :]
-    n_steps = int(round(hours / dt_h))
-    stride = max(1, int(round((output_every_h or dt_h) / dt_h)))
+    n_steps = round(hours / dt_h)
+    stride = max(1, round((output_every_h or dt_h) / dt_h))
     iv_rate = np.zeros(n_steps)
     skin_rate = np.zeros(n_steps)
     skin_loss = np.zeros(n_steps)
@@ -301,14 +301,14 @@ def simulate(doses, subject: Subject | None = None, hours: float = 24.0, dt_h: f
     for d in doses:
         if d.time_h < 0 or d.time_h >= hours:
             raise InputError("dose time", d.time_h, f"a time within the simulated 0-{hours:g} h")
-        step = int(math.floor(d.time_h / dt_h + 1e-9))
+        step = math.floor(d.time_h / dt_h + 1e-9)
         ug = d.amount_mg * 1000.0
         if d.route == "iv" and d.duration_h:
-            n = max(1, int(round(d.duration_h / dt_h)))
+            n = max(1, round(d.duration_h / dt_h))
             iv_rate[step:step + n] += ug / (n * dt_h)
         elif d.route == "transdermal":
             wear = d.duration_h or ps["transdermal_wear_h"]
-            n = max(1, int(round(wear / dt_h)))
+            n = max(1, round(wear / dt_h))
             f_skin = ps["transdermal_bioavailability"]
             skin_rate[step:step + n] += f_skin * ug / (n * dt_h)
             skin_loss[step:step + n] += (1.0 - f_skin) * ug / (n * dt_h)
