@@ -27,7 +27,8 @@ def _clock(text: str, field: str) -> float:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    # ignore_unknown_options: a negative amount ('-1 mg') reaches the parser and gets the clear error
+    @app.command(context_settings={"ignore_unknown_options": True})
     def dose(
         amount: Annotated[str, typer.Argument(help="Amount with a unit: '3 mg', '500 mcg', '1 g'.")],
         at: Annotated[str, typer.Option("--at", help="When it is taken: 'HH:MM' or an ISO datetime with zone.")],

@@ -51,6 +51,8 @@ def within(value: float, low: float, high: float) -> bool:
 
 #: experiment name -> module path (modules are imported lazily so the CLI starts fast)
 REGISTRY: dict[str, str] = {
+    "pk": "pineal.experiments.pk_studies",
+    "endogenous": "pineal.experiments.endogenous_levels",
 }
 
 

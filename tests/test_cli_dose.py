@@ -1,0 +1,97 @@
+"""`pineal dose` end to end through the installed console script (issue 2, items 5 and 7)."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+REQUIRED = {"cmax_pg_ml", "tmax_min", "t_half_min", "auc_pg_h_per_ml", "endogenous_peak_pg_ml",
+            "cmax_fold_endogenous", "hours_above_endogenous_peak", "level_at_wake_pg_ml", "warnings", "disclaimer"}
+
+
+def pineal(*args):
+    code = "import sys; from pineal.cli import main; sys.argv = ['pineal', *sys.argv[1:]]; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def half_mg():
+    out = pineal("dose", "0.5 mg", "--at", "21:00", "--json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def gram():
+    out = pineal("dose", "1000 mg", "--at", "22:00", "--json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_json_has_the_stable_keys(half_mg):
+    assert REQUIRED <= set(half_mg)
+    for w in half_mg["warnings"]:
+        assert {"code", "message"} <= set(w)
+    assert "not medical advice" in half_mg["disclaimer"]
+
+
+def test_half_mg_is_sensible(half_mg):
+    """0.5 mg: peak a few hundred pg/mL (a few times the night peak), tmax ~40 min, back to the body's level by
+    morning. Dollins 1994 puts 0.3 mg within the night range, so 0.5 mg sits just above it."""
+    assert 100 < half_mg["cmax_pg_ml"] < 1000
+    assert 20 < half_mg["tmax_min"] < 60
+    assert 40 < half_mg["t_half_min"] < 65
+    assert 1 < half_mg["cmax_fold_endogenous"] < 20
+    assert half_mg["level_at_wake_pg_ml"] < half_mg["endogenous_peak_pg_ml"]
+    assert not any(w["level"] == "danger" for w in half_mg["warnings"])
+
+
+def test_gram_dose_is_flagged_and_finite(gram):
+    assert all(math.isfinite(gram[k]) for k in REQUIRED - {"warnings", "disclaimer"})
+    assert gram["cmax_fold_endogenous"] > 1000
+    assert gram["hours_above_endogenous_peak"] > 8
+    assert gram["level_at_wake_pg_ml"] > 10 * gram["endogenous_peak_pg_ml"]
+    codes = {w["code"] for w in gram["warnings"]}
+    assert "beyond_pk_data" in codes
+    assert any(w["level"] == "danger" for w in gram["warnings"])
+
+
+def test_kilogram_dose_is_finite():
+    out = pineal("dose", "1 kg", "--at", "22:00", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert math.isfinite(data["cmax_pg_ml"]) and data["warnings"]
+
+
+def test_human_report_and_plot(tmp_path):
+    fig = tmp_path / "dose.png"
+    out = pineal("dose", "3 mg", "--at", "22:00", "--plot", str(fig), "--with", "fluvoxamine", "--age", "70")
+    assert out.returncode == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    assert "peak plasma" in text and "not medical advice" in text
+    assert fig.stat().st_size > 10_000
+
+
+def test_fluvoxamine_raises_exposure():
+    base = json.loads(pineal("dose", "3 mg", "--at", "22:00", "--json").stdout)
+    inh = json.loads(pineal("dose", "3 mg", "--at", "22:00", "--json", "--with", "fluvoxamine").stdout)
+    assert inh["auc_pg_h_per_ml"] > 5 * base["auc_pg_h_per_ml"]
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [(["1000", "--at", "22:00"], "dose"), (["3 tsp", "--at", "22:00"], "dose"), (["-1 mg", "--at", "22:00"], "dose"),
+     (["0 mg", "--at", "22:00"], "dose"), (["nan mg", "--at", "22:00"], "dose"), (["inf mg", "--at", "22:00"], "dose"),
+     (["3 mg", "--at", "25:00"], "at"), (["3 mg", "--at", "tonight"], "at"),
+     (["3 mg", "--at", "22:00", "--route", "rectal"], "route"),
+     (["3 mg", "--at", "22:00", "--with", "notadrug"], "with"), (["3 mg", "--at", "22:00", "--age", "-3"], "age"),
+     (["3 mg", "--at", "22:00", "--weight", "0"], "weight"), (["3 mg", "--at", "22:00", "--sex", "q"], "sex"),
+     (["3 mg", "--at", "22:00", "--plot", "x.gif"], "plot")],
+)
+def test_bad_input_exits_2_without_traceback(args, field):
+    out = pineal("dose", *args)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert f"{field}:" in out.stderr and "allowed:" in out.stderr
