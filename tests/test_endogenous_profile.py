@@ -1,5 +1,7 @@
 """The empirical endogenous profile: continuous, placed by habitual sleep, scaled by age."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -30,7 +32,7 @@ def test_moving_sleep_later_moves_dlmo_by_the_same_amount():
 def test_night_level_falls_with_age():
     ages = [5, 20, 40, 60, 80]
     levels = [night_peak_pg_ml(a) for a in ages]
-    assert all(x > y for x, y in zip(levels, levels[1:], strict=False))
+    assert all(x > y for x, y in itertools.pairwise(levels))
 
 
 @pytest.mark.parametrize(("kw", "field"), [({"age": -1}, "age"), ({"sleep_h": 25}, "sleep"),

@@ -76,7 +76,7 @@ def run() -> Outcome:
 
     # PK-2 Andersen IV 10 mg (short infusion, 10 min assumed)
     riv = pk.simulate([pk.Dose(10.0, route="iv", duration_h=10 / 60)], hours=12.0)
-    c_iv, _, th_iv, _ = _metrics(riv)
+    c_iv, _, _th_iv, _ = _metrics(riv)
     th_iv_terminal = float(ex.apparent_half_life_h(riv.t_h, riv.plasma_pg_ml)[0] * 60)
     v, cl = ps["volume_l_per_kg"], ps["clearance_l_per_min_per_kg"]
     row("PK-2 IV t1/2 (min)", th_iv_terminal, "39.4 ± 3.6", 35.4, 43.4, "min", "andersen2016",
