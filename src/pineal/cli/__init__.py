@@ -23,9 +23,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from pineal.cli import cite, dose
+    from pineal.cli import cite, dose, validate
 
-    for module in (dose, cite):
+    for module in (dose, validate, cite):
         module.register(app)
 
 

@@ -1,0 +1,50 @@
+"""`pineal validate`: every experiment in the project against its published data, one table."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from pineal import experiments
+from pineal.citations import work
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def validate(
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        only: Annotated[str | None, typer.Option(help="Run one experiment by name.")] = None,
+    ) -> None:
+        """Model vs published value for every experiment: metric, model, published, tolerance, pass."""
+        names = [only] if only else sorted(experiments.REGISTRY)
+        outcomes = []
+        with Progress(transient=True, disable=as_json, console=Console(stderr=True)) as bar:
+            task = bar.add_task("running experiments", total=len(names))
+            for name in names:
+                outcomes.append(experiments.get(name).run())
+                bar.advance(task)
+        rows = [r for o in outcomes for r in o.rows]
+        if as_json:
+            typer.echo(json.dumps({"rows": [r.as_dict() for r in rows], "passed": sum(r.passed for r in rows),
+                                   "total": len(rows)}, indent=2, ensure_ascii=False, default=str))
+            return
+        table = Table(title="pineal validate: model vs published data", show_lines=False)
+        columns = (("experiment", "left"), ("source", "left"), ("metric", "left"), ("model", "right"),
+                   ("published", "left"), ("tolerance", "left"), ("pass", "center"))
+        for col, just in columns:
+            table.add_column(col, justify=just)
+        for r in rows:
+            source = work(r.cite).short() if r.cite else ""
+            table.add_row(r.experiment, source, r.metric, f"{r.model:.4g}", r.published, r.tolerance,
+                          "[green]yes[/]" if r.passed else "[red]MISS[/]")
+        console = Console()
+        console.print(table)
+        misses = [r for r in rows if not r.passed]
+        console.print(f"{len(rows) - len(misses)} of {len(rows)} within tolerance.")
+        for r in misses:
+            console.print(f"[red]MISS[/] {r.metric}: {r.note}", highlight=False)
