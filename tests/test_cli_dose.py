@@ -95,3 +95,21 @@ def test_bad_input_exits_2_without_traceback(args, field):
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert f"{field}:" in out.stderr and "allowed:" in out.stderr
+
+
+def test_iso_datetime_with_zone_is_accepted():
+    out = pineal("dose", "3 mg", "--at", "2026-03-01T21:30+01:00", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["at"] == "21:30"
+
+
+def test_naive_iso_datetime_is_rejected():
+    out = pineal("dose", "3 mg", "--at", "2026-03-01T21:30")
+    assert out.returncode == 2 and "time zone" in out.stderr
+
+
+def test_assumed_covariates_are_reported():
+    out = pineal("dose", "3 mg", "--at", "22:00", "--smoker", "--oral-contraceptive", "--json")
+    data = json.loads(out.stdout)
+    assert "smoking_cyp1a2_activity" in data["assumptions"]
+    assert any(w["code"] == "assumed_parameters" for w in data["warnings"])

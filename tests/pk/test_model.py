@@ -120,3 +120,11 @@ def test_simulation_bounds():
         pk.simulate([pk.Dose(1.0, time_h=30.0)], hours=24.0)
     with pytest.raises(InputError, match="^hours"):
         pk.simulate([pk.Dose(1.0)], hours=-1.0)
+
+
+def test_python_api_accepts_pint_quantities_and_strings():
+    from pineal.quantities import ureg
+
+    a = pk.Dose.parse(ureg().Quantity(500, "microgram"))
+    b = pk.Dose.parse("500 µg")
+    assert a.amount_mg == b.amount_mg == pytest.approx(0.5)

@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
         sleep: Annotated[str, typer.Option(help="Habitual sleep onset 'HH:MM'.")] = "23:00",
         smoker: Annotated[bool, typer.Option(help="Smoker (CYP1A2 induction).")] = False,
         fed: Annotated[bool, typer.Option(help="Taken with food.")] = False,
+        oral_contraceptive: Annotated[bool, typer.Option(help="Takes an estrogen contraceptive.")] = False,
         pregnant: Annotated[bool, typer.Option(help="Pregnant.")] = False,
         breastfeeding: Annotated[bool, typer.Option(help="Breastfeeding.")] = False,
         condition: Annotated[list[str] | None, typer.Option(help="Condition, e.g. epilepsy (repeatable).")] = None,
@@ -52,6 +53,7 @@ def register(app: typer.Typer) -> None:
 
         drugs = [d.strip().lower() for d in (with_ or [])]
         subject = pk.Subject(weight_kg=parse_weight_kg(weight), age=age, sex=sex, smoker=smoker, fed=fed,
+                             oral_contraceptive=oral_contraceptive,
                              hepatic_impairment="hepatic impairment" in (condition or []),
                              drugs=tuple(d for d in drugs if d in pk.INTERACTING_DRUGS))
         screen_options = {"pregnant": pregnant, "breastfeeding": breastfeeding,
