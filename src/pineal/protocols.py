@@ -1,0 +1,250 @@
+"""The TOML protocol format (docs/protocols.md): subject, days, sleep, light, doses, placebo, measurements.
+
+A protocol file describes an experiment in clock times over numbered days (day 1 starts at model hour 0, local
+midnight). ``Protocol.from_toml(path)`` validates it with a schema (unknown keys, negative lux, overlapping sleep,
+doses without units and days out of range are errors naming the field) and ``Protocol.episodes()`` turns it into
+absolute-hour episodes that the schedule and solver layers consume.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pineal.errors import InputError
+from pineal.models import pk
+from pineal.quantities import parse_mass_mg
+from pineal.timeline import parse_clock_hours
+
+DaySpec = int | list[int] | str  # 3, [1, 2], "2-4", "all"
+_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _hhmm(v: str) -> str:
+    parse_clock_hours(v, "time")
+    return v
+
+
+class Episode(_Strict):
+    start: str
+    end: str
+    days: DaySpec = "all"
+    every_h: Annotated[float | None, Field(gt=0, le=24)] = None  # repeat within each day, e.g. ultradian cycles
+
+    _check_start = field_validator("start", "end")(_hhmm)
+
+
+class Sleep(Episode):
+    lux: Annotated[float, Field(ge=0, le=1e5)] = 0.0
+
+
+class Light(Episode):
+    lux: Annotated[float, Field(ge=0, le=1e5)]
+
+
+class DoseEntry(_Strict):
+    amount: str  # a string with a unit: numbers without units are rejected, never guessed
+    time: str
+    route: Literal["oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal", "iv"] = "oral-ir"
+    days: DaySpec = "all"
+    duration_h: Annotated[float | None, Field(gt=0, le=72)] = None
+
+    _check_time = field_validator("time")(_hhmm)
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _needs_unit(cls, v):
+        if not isinstance(v, str):
+            raise ValueError("a dose needs a unit, e.g. amount = \"3 mg\"")
+        parse_mass_mg(v, "amount")
+        return v
+
+
+class Subject(_Strict):
+    age: Annotated[float, Field(ge=0, le=120)] = 30.0
+    weight_kg: Annotated[float, Field(ge=2, le=1000)] = 70.0
+    sex: Literal["m", "f"] = "m"
+    tau_h: Annotated[float | None, Field(ge=22.0, le=26.0)] = None  # intrinsic period, model default if absent
+
+
+class Measure(_Strict):
+    marker: Literal["dlmo", "dlmoff", "cbtmin"]
+    day: int
+    definition: Literal["plasma_10", "saliva_3", "saliva_4", "phase"] = "plasma_10"
+
+
+class Reference(_Strict):
+    placebo: bool = True
+
+
+class Meta(_Strict):
+    name: str
+    description: str = ""
+    cite: str = ""
+    days: Annotated[int, Field(ge=1, le=366)]
+    background_lux: Annotated[float, Field(ge=0, le=1e5)] = 150.0  # light while awake, unless a light episode says
+    timezone: str = "UTC"
+
+
+class ProtocolModel(_Strict):
+    protocol: Meta
+    subject: Subject = Subject()
+    sleep: list[Sleep] = []
+    light: list[Light] = []
+    dose: list[DoseEntry] = []
+    reference: Reference = Reference()
+    measure: list[Measure] = []
+
+    @model_validator(mode="after")
+    def _days_in_range(self):
+        n = self.protocol.days
+        for group, items in (("sleep", self.sleep), ("light", self.light), ("dose", self.dose)):
+            for i, item in enumerate(items):
+                expand_days(item.days, n, f"{group}[{i}].days")
+        for i, m in enumerate(self.measure):
+            if not 1 <= m.day <= n:
+                raise ValueError(f"measure[{i}].day = {m.day} is outside days 1-{n}")
+        return self
+
+
+def expand_days(spec: DaySpec, n_days: int, field: str = "days") -> list[int]:
+    """'all' | 3 | [1, 2] | '2-4' -> sorted day numbers, each within 1..n_days."""
+    allowed = f"'all', a day number, a list of day numbers or a range like '2-4', within days 1-{n_days}"
+    if spec == "all":
+        days = list(range(1, n_days + 1))
+    elif isinstance(spec, bool):
+        raise InputError(field, spec, allowed)
+    elif isinstance(spec, int):
+        days = [spec]
+    elif isinstance(spec, list) and all(isinstance(d, int) and not isinstance(d, bool) for d in spec):
+        days = list(spec)
+    elif isinstance(spec, str) and (m := _RANGE.match(spec)):
+        days = list(range(int(m.group(1)), int(m.group(2)) + 1))
+    else:
+        raise InputError(field, spec, allowed)
+    if not days or any(not 1 <= d <= n_days for d in days):
+        raise InputError(field, spec, allowed)
+    return sorted(set(days))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """[start_h, end_h) in model hours, with a light level."""
+
+    start_h: float
+    end_h: float
+    lux: float = 0.0
+
+
+@dataclass(frozen=True)
+class Episodes:
+    """A protocol in absolute model hours: what the schedule and solver layers need."""
+
+    hours: float
+    background_lux: float
+    sleep: tuple[Interval, ...]
+    light: tuple[Interval, ...]
+    doses: tuple[pk.Dose, ...]
+
+
+def _intervals(item: Episode, n_days: int, field: str) -> list[tuple[float, float]]:
+    s, e = parse_clock_hours(item.start), parse_clock_hours(item.end)
+    length = (e - s) % 24.0 or 24.0
+    out = []
+    for d in expand_days(item.days, n_days, field):
+        base = (d - 1) * 24.0 + s
+        if item.every_h:
+            k = 0
+            while k * item.every_h < 24.0 - 1e-9:
+                out.append((base + k * item.every_h, base + k * item.every_h + length))
+                k += 1
+        else:
+            out.append((base, base + length))
+    return out
+
+
+class Protocol:
+    """A validated protocol (see module docstring)."""
+
+    def __init__(self, model: ProtocolModel, source: str = "<dict>"):
+        self.model = model
+        self.source = source
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "<dict>") -> Protocol:
+        try:
+            return cls(ProtocolModel.model_validate(data), source)
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "protocol"
+            value = first.get("input")
+            allowed = first["msg"]
+            if first["type"] == "extra_forbidden":
+                allowed = "a known key (see docs/protocols.md); this key is not part of the format"
+            raise InputError(f"{source}: {where}", value if not isinstance(value, dict) else "{...}", allowed) \
+                from None
+        except InputError as err:
+            raise InputError(f"{source}: {err.field}", err.value, err.allowed, err.reason) from None
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Protocol:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError("protocol", str(path), "the path of an existing TOML protocol file")
+        try:
+            data = tomllib.loads(p.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise InputError("protocol", str(path), f"a valid TOML file ({err})") from None
+        return cls.from_dict(data, source=p.name)
+
+    @property
+    def name(self) -> str:
+        return self.model.protocol.name
+
+    def episodes(self, placebo: bool = False) -> Episodes:
+        """Absolute-hour episodes; ``placebo=True`` drops the doses (the reference arm)."""
+        m, n = self.model, self.model.protocol.days
+        sleep = sorted(iv for i, s in enumerate(m.sleep) for iv in _intervals(s, n, f"sleep[{i}].days"))
+        for (_a0, a1), (b0, _b1) in itertools.pairwise(sleep):
+            if b0 < a1 - 1e-9:
+                raise InputError(f"{self.source}: sleep", f"{_clock(b0)} on day {int(b0 // 24) + 1}",
+                                 "sleep episodes that do not overlap")
+        sleep_lux = {}
+        for s in m.sleep:
+            for iv in _intervals(s, n, "sleep"):
+                sleep_lux[iv] = s.lux
+        light = [Interval(a, b, li.lux) for i, li in enumerate(m.light) for a, b in _intervals(li, n, f"light[{i}]")]
+        doses = [] if placebo else sorted(
+            (pk.Dose.parse(d.amount, (day - 1) * 24.0 + parse_clock_hours(d.time), d.route, d.duration_h)
+             for d in m.dose for day in expand_days(d.days, n)), key=lambda d: d.time_h)
+        return Episodes(hours=n * 24.0, background_lux=m.protocol.background_lux,
+                        sleep=tuple(Interval(a, b, sleep_lux[(a, b)]) for a, b in sleep),
+                        light=tuple(sorted(light, key=lambda iv: iv.start_h)), doses=tuple(doses))
+
+
+def _clock(h: float) -> str:
+    m = round(h * 60) % 1440
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def lux_at(ep: Episodes, t_h) -> float:
+    """Light at one model hour (for checks and plots; the solver builds arrays in the schedule layer)."""
+    for s in ep.sleep:
+        if s.start_h <= t_h < s.end_h:
+            return s.lux
+    level = ep.background_lux
+    for li in ep.light:
+        if li.start_h <= t_h < li.end_h:
+            level = li.lux
+    return level if math.isfinite(level) else 0.0
