@@ -11,4 +11,13 @@ DISCLAIMER = ("pineal describes model predictions and published evidence; it is 
               "Talk to a doctor or pharmacist before taking melatonin, especially with other medicines, "
               "in pregnancy or breastfeeding, for children, or with a medical condition.")
 
-__all__ = ["DISCLAIMER", "InputError", "__version__"]
+
+
+def check(text) -> dict:
+    """Claim check of a text: every melatonin dose and health claim with a verdict and sources (JSON-ready)."""
+    from pineal.safety.claims import check as _check
+
+    return _check(text)
+
+
+__all__ = ["DISCLAIMER", "InputError", "__version__", "check"]

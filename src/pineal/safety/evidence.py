@@ -140,6 +140,8 @@ class Topic(Item):
     negated: Judgement
     high_dose_mg: float | None = None
     high_dose: Judgement | None = None
+    #: "text": the text's main dose counts for every sentence; "sentence": only a dose in the same sentence
+    high_dose_scope: Literal["text", "sentence"] = "text"
     safe_claim: Judgement | None = None
     caution_claim: Judgement | None = None
 

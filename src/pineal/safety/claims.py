@@ -1,0 +1,492 @@
+"""Claim check of a text (`pineal check`): every melatonin dose and health claim, with a verdict and sources.
+
+Doses: amounts with a mass unit ("3mg", "1,000 mg", "1 gram", "500 mcg", "0.5-5 mg", "0.05 mg/kg"), attributed
+to the nearest substance named in the sentence, so "1000 mg vitamin C" is not a melatonin dose. Claims: topics
+from evidence/claims.toml and side effects from evidence/adverse.toml, judged as asserted or denied.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pineal import DISCLAIMER
+from pineal.errors import InputError
+from pineal.quantities import parse_mass_mg
+from pineal.safety import text as tx
+from pineal.safety.evidence import Topic, load, source
+from pineal.safety.screen import dose_band
+
+#: body weights for per-kg doses (assumed, stated in the output)
+ADULT_KG, CHILD_KG = 70.0, 20.0
+#: at most this many distinct doses get a PK simulation
+MAX_PK = 20
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9}(?:\.\d+)?|\.\d+"
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100, "a hundred": 100, "half a": 0.5}
+_NUMBER = rf"(?:{_NUM}|\b(?:{'|'.join(sorted(_WORDNUM, key=len, reverse=True))}))"
+_UNIT = r"(?:(?i:mg|milligrams?|mcg|micrograms?|ug)|[µμ]g|g|(?i:grams?))"
+_AMOUNT = re.compile(
+    rf"(?<![\w.,])(?P<a>{_NUMBER})(?:\s*(?P<u1>{_UNIT}))?"
+    rf"(?:\s*(?:-|–|—|to|or|and)\s*(?P<b>{_NUMBER}))?\s*-?(?P<u>{_UNIT})(?![\w])"
+    r"(?P<kg>\s*(?:/|per)\s*(?i:kg|kilograms?)(?:\s+of\s+body\s*weight)?)?", re.IGNORECASE)
+_UNIT_WORD = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ug": "mcg",
+              "µg": "mcg", "μg": "mcg", "gram": "g", "grams": "g"}
+_FREQ = re.compile(r"\b(?:daily|per\s+day|a\s+day|/day|each\s+day|every\s+(?:day|night|evening)|nightly|"
+                   r"at\s+night|(?:once|twice|three\s+times)\s+(?:a|per)\s+day|before\s+bed(?:time)?|at\s+bedtime|"
+                   r"as\s+needed|weekly)\b", re.IGNORECASE)
+_POP = {"children": r"\b(?:child(?:ren)?|kids?|toddlers?|infants?|bab(?:y|ies)|p(?:a)?ediatric\w*|teens?|"
+                    r"teenagers?|adolescents?)\b",
+        "older_adults": r"\b(?:older\s+adults?|elderly|seniors?|over\s+(?:55|60|65))\b",
+        "pregnancy": r"\b(?:pregnan\w*|breast-?feeding)\b", "adults": r"\badults?\b"}
+_POP_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _POP.items()}
+_PURPOSE_RE = {
+    "jet_lag": r"\bjet[- ]?lag|\btime[- ]zones?\b|\btravel\w*",
+    "shift_work": r"\bshift[- ]?work\w*|\bnight[- ]shifts?\b",
+    "delayed_sleep_phase": r"\bdelayed\s+sleep|\bnight\s+owls?\b|\bcircadian\s+rhythm\s+disorders?\b|\bphase[- ]shift",
+    "immunity_mood_other": r"\bimmun\w*|\binflammat\w*|\bmood\b|\benergy\b|\bcogniti\w*|\bdepress\w*",
+    "sleep": r"\bsleep\w*|\binsomnia\b|\bbed(?:time)?\b|\basleep\b",
+}
+_PURPOSE = {k: re.compile(v, re.IGNORECASE) for k, v in _PURPOSE_RE.items()}
+_LIMIT = re.compile(r"\b(?:no\s+more\s+than|not\s+(?:to\s+)?exceed|up\s+to|maximum(?:\s+of)?|max\.?|at\s+most|"
+                    r"less\s+than|under|below)\s*$", re.IGNORECASE)
+_WARN = re.compile(r"\b(?:never|avoid|don't|do\s+not|overdose\w*|dangerous|toxic|lethal)\b", re.IGNORECASE)
+_AE_CUE = re.compile(r"\b(?:side[- ]?effects?|adverse|symptoms?|reactions?|(?:may|can|could|might)\s+cause|causes?|"
+                     r"caused|experienc\w*|complications?|downsides?|drawbacks?|risks?)\b", re.IGNORECASE)
+_SAFE = re.compile(r"\bsafe(?:ly)?\b|\bharmless\b", re.IGNORECASE)
+_CAUTION = re.compile(r"\b(?:consult\w*|doctor|physician|p(?:a)?ediatrician|pharmacist|healthcare|avoid|"
+                      r"not\s+recommended|out\s+of\s+reach|keep\s+(?:away|out)|caution|supervision|midwife)\b",
+                      re.IGNORECASE)
+#: topics that AE words would trigger wrongly inside a side-effect sentence
+_AE_SHADOWED = frozenset({"drowsiness", "mood", "safety"})
+
+
+# --------------------------------------------------------------------------- doses
+
+
+@dataclass
+class DoseMention:
+    """One amount with a mass unit found in the text, and the substance it belongs to."""
+
+    text: str
+    start: int
+    sentence: int
+    amount_mg: float
+    amount_high_mg: float | None
+    unit: str
+    per_kg: bool
+    substance: str | None
+    frequency: str | None = None
+    population: str | None = None
+    purpose: str | None = None
+    context: str = "stated"  # stated, limit ("no more than 5 mg"), warning ("never take 1000 mg")
+    quote: str = ""
+
+    @property
+    def is_melatonin(self) -> bool:
+        return self.substance == tx.MELATONIN
+
+
+def _number(s: str) -> float:
+    s = s.strip().lower()
+    return float(_WORDNUM[s]) if s in _WORDNUM else float(s.replace(",", ""))
+
+
+def _mg(num: str, unit: str) -> float | None:
+    value = _number(num)
+    if not (math.isfinite(value) and value > 0):
+        return None
+    u = _UNIT_WORD.get(unit.lower(), unit.lower()) if unit not in ("µg", "μg") else "mcg"
+    try:
+        mg = parse_mass_mg(f"{value!r} {u}")
+    except InputError:
+        return None
+    return mg if math.isfinite(mg) and mg > 0 else None
+
+
+def _nearest_label(patterns: dict[str, re.Pattern], s: str, pos: int) -> str | None:
+    best, dist = None, None
+    for label, rx in patterns.items():
+        for m in rx.finditer(s):
+            d = abs(m.start() - pos)
+            if dist is None or d < dist:
+                best, dist = label, d
+    return best
+
+
+def extract_doses(text: str) -> list[DoseMention]:
+    """Every amount with a mass unit, attributed to a substance (melatonin or another)."""
+    text = tx.normalise(text)
+    sents = tx.sentences(text)
+    attr = tx.Attributor(bool(tx._MELATONIN_RE.search(text)))
+    out: list[DoseMention] = []
+    for sent in sents:
+        s = sent.text
+        found, starts = attr.sentence(s)
+        for m in _AMOUNT.finditer(s):
+            unit = m.group("u")
+            lo = _mg(m.group("a"), m.group("u1") or unit)
+            hi = _mg(m.group("b"), unit) if m.group("b") else None
+            if lo is None or (m.group("b") and hi is None):
+                continue
+            if hi is not None and hi < lo:
+                lo, hi = hi, lo
+            substance = tx.named_after(s, m.end(), found) or attr.nearest(found, starts, m.start(), m.end())
+            before = s[max(0, m.start() - 40):m.start()]
+            context = "limit" if _LIMIT.search(before) else ("warning" if _WARN.search(tx.clause_before(s, m.start()))
+                                                              else "stated")
+            freq = _FREQ.search(s, m.end(), m.end() + 60)
+            out.append(DoseMention(
+                text=m.group(0).strip(), start=sent.start + m.start(), sentence=sent.index, amount_mg=lo,
+                amount_high_mg=hi, unit=_UNIT_WORD.get(unit.lower(), unit.lower()), per_kg=bool(m.group("kg")),
+                substance=substance, frequency=freq.group(0).lower() if freq else None,
+                population=_nearest_label(_POP_RE, s[max(0, m.start() - 60):m.end() + 60], min(60, m.start())),
+                purpose=_nearest_label(_PURPOSE, s, m.start()),
+                context=context, quote=_quote(s)))
+        attr.advance(found)
+    return out
+
+
+def _quote(s: str, n: int = 300) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _pk_consequence(dose_mg: float) -> dict | None:
+    """Plasma consequence of one oral immediate-release dose from the PK model (None if it is not available)."""
+    try:
+        from pineal.models import pk  # noqa: F401
+    except ImportError:
+        return None
+    return _pk_run(round(float(dose_mg), 9))
+
+
+@lru_cache(maxsize=64)
+def _pk_run(dose_mg: float) -> dict:
+    from pineal import exposure as ex
+    from pineal.models import pk
+    from pineal.models.endogenous_profile import night_peak_pg_ml
+
+    run = pk.simulate([pk.Dose(amount_mg=dose_mg, time_h=0.0, route="oral-ir")], hours=36.0)
+    t, c = run.t_h, run.plasma_pg_ml
+    cmax, tmax = ex.cmax_tmax(t, c)
+    peak = night_peak_pg_ml(30.0)
+    return {
+        "cmax_pg_ml": _r(cmax[0]), "tmax_min": _r(tmax[0] * 60),
+        "t_half_min": _r(ex.apparent_half_life_h(t, c)[0] * 60),
+        "auc_pg_h_per_ml": _r(ex.auc_inf(t, c)[0]), "endogenous_night_peak_pg_ml": _r(peak),
+        "cmax_fold_endogenous": _r(cmax[0] / peak),
+        "hours_above_endogenous_peak": _r(ex.hours_above(t, c, peak)[0]),
+        "extrapolated": dose_mg > load().fact("largest_pk_dose").high_mg,
+        "model": "pineal.models.pk, oral immediate release, 70 kg 30-year-old adult, fasted",
+    }
+
+
+def _r(x: float, n: int = 4) -> float | None:
+    x = float(x)
+    return float(f"{x:.{n}g}") if math.isfinite(x) else None
+
+
+def _sources(keys) -> list[dict]:
+    seen, out = set(), []
+    for k in keys:
+        if k not in seen:
+            seen.add(k)
+            s = source(k)
+            out.append({"key": k, "url": s.url, "grade": s.grade, "short": s.short})
+    return out
+
+
+def _dose_item(group: list[DoseMention], with_pk: bool = True) -> dict:
+    """Verdict for one distinct melatonin amount (all its mentions)."""
+    ev = load()
+    first = group[0]
+    top = first.amount_high_mg or first.amount_mg
+    adult_mg = top * ADULT_KG if first.per_kg else top
+    pops = sorted({d.population for d in group if d.population})
+    purposes = sorted({d.purpose for d in group if d.purpose})
+    contexts = Counter(d.context for d in group)
+    context = contexts.most_common(1)[0][0]
+    band = dose_band(adult_mg)
+    comparisons = []
+    for pid in dict.fromkeys([*purposes, "sleep"]):
+        p = ev.purpose(pid)
+        if p.high_mg is not None:
+            comparisons.append({"purpose": pid, "label": p.label, "studied_range_mg": [p.low_mg, p.high_mg],
+                                "ratio_to_studied_max": _r(adult_mg / p.high_mg)})
+    worst = max(comparisons, key=lambda c: c["ratio_to_studied_max"])
+    sleep = next(c for c in comparisons if c["purpose"] == "sleep")
+    keys = list(band.sources)
+    parts = [f"{band.id.replace('_', ' ')} band: {band.meaning}"]
+    if worst["ratio_to_studied_max"] > 1:
+        p = ev.purpose(worst["purpose"])
+        parts.append(f"{adult_mg:g} mg is {worst['ratio_to_studied_max']:,g}x the largest dose studied for "
+                     f"{p.label} ({p.low_mg:g}-{p.high_mg:g} mg)")
+        keys += p.sources
+    else:
+        parts.append(f"within the {worst['studied_range_mg'][0]:g}-{worst['studied_range_mg'][1]:g} mg studied "
+                     f"for {ev.purpose(worst['purpose']).label}")
+        keys += ev.purpose(worst["purpose"]).sources
+    nightly = ev.fact("endogenous_production")
+    if adult_mg > 1:
+        parts.append(f"{adult_mg / nightly.high_mg:,.0f}-{adult_mg / nightly.low_mg:,.0f}x what the body makes in a "
+                     "night (15-40 µg)")
+        keys += nightly.sources
+    reports = [r for r in ev.reports if r.dose_mg and adult_mg >= 100 and r.dose_mg >= 100]
+    if reports:
+        parts.append("closest human data: " + "; ".join(f"{r.setting}: {r.outcome}" for r in reports))
+        keys += [k for r in reports for k in r.sources]
+    if "immunity_mood_other" in purposes:
+        parts.append(ev.purpose("immunity_mood_other").effect)
+        keys += ev.purpose("immunity_mood_other").sources
+    if "children" in pops:
+        child = ev.purpose("children")
+        parts.append("children: " + child.effect)
+        keys += child.sources + next(p for p in ev.populations if p.id == "children").sources
+    if first.per_kg:
+        parts.append(f"per-kg dose: {top:g} mg/kg is {top * ADULT_KG:g} mg at {ADULT_KG:g} kg and "
+                     f"{top * CHILD_KG:g} mg at {CHILD_KG:g} kg (bands use the {ADULT_KG:g} kg figure)")
+    order = ["physiological", "usual", "high", "very_high", "extreme", "overdose_range"]
+    rank = order.index(band.id)
+    if context == "warning":
+        verdict = "supported" if rank >= 3 else "partly supported"
+        parts.insert(0, "the text warns against this amount")
+    elif worst["ratio_to_studied_max"] <= 1 and rank <= 2:
+        verdict = "supported" if "children" not in pops else "partly supported"
+    elif rank <= 2:
+        verdict = "partly supported"
+    elif rank == 3:
+        verdict = "not supported"
+    else:
+        verdict = "dangerous"
+    if context == "limit":
+        parts.insert(0, "stated as an upper limit")
+    pk = _pk_consequence(adult_mg) if with_pk else None
+    return {
+        "text": first.text, "amount_mg": _r(first.amount_mg, 6),
+        "amount_high_mg": _r(first.amount_high_mg, 6) if first.amount_high_mg else None,
+        "unit": first.unit, "per_kg": first.per_kg, "adult_equivalent_mg": _r(adult_mg, 6),
+        "occurrences": len(group), "quotes": list(dict.fromkeys(d.quote for d in group))[:3],
+        "frequency": sorted({d.frequency for d in group if d.frequency}), "population": pops,
+        "purpose": purposes, "context": context, "band": band.id, "band_level": band.level,
+        "comparisons": comparisons, "ratio_to_sleep_max": sleep["ratio_to_studied_max"],
+        "verdict": verdict, "evidence": "; ".join(parts) + ".", "sources": _sources(keys),
+        "pk": {"dose_mg": _r(adult_mg, 6), **pk} if pk else None,
+    }
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass
+class Claim:
+    topic: str
+    label: str
+    quote: str
+    sentence: int
+    negated: bool
+    hedged: bool
+    verdict: str
+    evidence: str
+    sources: list[str]
+    dose_context_mg: float | None = None
+    effects: list[dict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _topic_res() -> tuple[tuple[Topic, re.Pattern], ...]:
+    return tuple((t, re.compile(r"(?<![\w-])(?:" + "|".join(t.terms) + r")", re.IGNORECASE)) for t in load().topics)
+
+
+@lru_cache(maxsize=1)
+def _ae_res():
+    return tuple((a, re.compile(r"(?<![\w-])(?:" + "|".join(a.terms) + r")", re.IGNORECASE))
+                 for a in load().adverse_effects)
+
+
+@lru_cache(maxsize=1)
+def _drug_re() -> re.Pattern:
+    names = sorted({n for i in load().interactions for n in i.names if n != "the pill"}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+
+
+def _judge(topic: Topic, s: str, pos: int, neg: bool, dose: float | None, in_sentence: bool) -> tuple[str, str]:
+    clause = tx.clause_before(s, pos) + s[pos:pos + 80]
+    if topic.safe_claim and topic.caution_claim:
+        if _CAUTION.search(s):
+            j = topic.caution_claim
+        elif _SAFE.search(clause) and not neg:
+            j = topic.safe_claim
+        else:
+            j = topic.negated if neg else topic.asserted
+        return j.verdict, j.evidence
+    high = not neg and topic.high_dose is not None and dose is not None and dose > topic.high_dose_mg
+    if high and (in_sentence or topic.high_dose_scope == "text"):
+        return topic.high_dose.verdict, topic.high_dose.evidence.replace("{dose}", f"{dose:g} mg")
+    j = topic.negated if neg else topic.asserted
+    evidence = j.evidence
+    if high:
+        evidence += f"; this does not extend to the text's {dose:g} mg"
+    if topic.id == "endogenous" and dose is not None and dose > 0.5:
+        nightly = load().fact("endogenous_production")
+        evidence += (f"; {dose:g} mg is {dose / nightly.high_mg:,.0f}-{dose / nightly.low_mg:,.0f}x that, which "
+                     "argues against, not for, such a dose")
+    return j.verdict, evidence
+
+
+_AE_FLIP = {"supported": "not supported", "not supported": "supported"}
+
+
+def extract_claims(text: str, doses: list[DoseMention] | None = None) -> list[Claim]:
+    """Health claims about melatonin, each judged; plus one completeness check of any side-effect list."""
+    text = tx.normalise(text)
+    doses = extract_doses(text) if doses is None else doses
+    mel = [d for d in doses if d.is_melatonin and d.context == "stated"]
+    by_sentence: dict[int, float] = {}
+    for d in mel:
+        mg = (d.amount_high_mg or d.amount_mg) * (ADULT_KG if d.per_kg else 1.0)
+        by_sentence[d.sentence] = max(by_sentence.get(d.sentence, 0.0), mg)
+    headline = None
+    if mel:
+        counts = Counter((d.amount_high_mg or d.amount_mg) * (ADULT_KG if d.per_kg else 1.0) for d in mel)
+        headline = max(counts, key=lambda k: (counts[k], k))
+    attr = tx.Attributor(bool(tx._MELATONIN_RE.search(text)))
+    claims: list[Claim] = []
+    ae_named: set[str] = set()
+    ae_sentences = 0
+    for sent in tx.sentences(text):
+        s = sent.text
+        found, starts = attr.sentence(s)
+        dose = by_sentence.get(sent.index, headline)
+        is_ae = bool(_AE_CUE.search(s))
+        effects = []
+        if is_ae:
+            for ae, rx in _ae_res():
+                m = rx.search(s)
+                if m and attr.nearest(found, starts, m.start(), m.end(), prefer_before=True) == tx.MELATONIN:
+                    neg = tx.negated(s, m.start())
+                    verdict = _AE_FLIP.get(ae.verdict, ae.verdict) if neg else ae.verdict
+                    effects.append({"effect": ae.id, "name": ae.name, "said": m.group(0), "negated": neg,
+                                    "verdict": verdict, "evidence": ae.frequency, "sources": _sources(ae.sources)})
+                    if not neg:
+                        ae_named.add(ae.id)
+            if effects:
+                ae_sentences += 1
+                claims.append(_side_effect_claim(s, sent.index, effects))
+        for topic, rx in _topic_res():
+            if effects and topic.id in _AE_SHADOWED:
+                continue
+            m = rx.search(s)
+            if not m or attr.nearest(found, starts, m.start(), m.end(), prefer_before=True) != tx.MELATONIN:
+                continue
+            neg = tx.negated(s, m.start())
+            verdict, evidence = _judge(topic, s, m.start(), neg, dose, sent.index in by_sentence)
+            claims.append(Claim(topic.id, topic.label, _quote(s), sent.index, neg, tx.hedged(s, m.start()), verdict,
+                                evidence, topic.sources, dose))
+        attr.advance(found)
+    if ae_sentences:
+        claims.append(_completeness(ae_named, bool(_drug_re().search(text))))
+    return claims
+
+
+def _side_effect_claim(s: str, index: int, effects: list[dict]) -> Claim:
+    verdicts = {e["verdict"] for e in effects}
+    if verdicts <= {"supported"}:
+        verdict = "supported"
+    elif "supported" in verdicts or "partly supported" in verdicts:
+        verdict = "partly supported"
+    elif verdicts <= {"insufficient evidence"}:
+        verdict = "insufficient evidence"
+    else:
+        verdict = "not supported"
+    text = "; ".join(f"{e['name']}: {e['verdict']}" for e in effects)
+    keys = [k["key"] for e in effects for k in e["sources"]]
+    return Claim("side_effects", "side effects named", _quote(s), index, False, False, verdict, text,
+                 list(dict.fromkeys(keys)), effects=effects)
+
+
+def _completeness(named: set[str], names_drug: bool) -> Claim:
+    ev = load()
+    key_effects = [a for a in ev.adverse_effects if a.key]
+    missing = [a.id for a in key_effects if a.id not in named]
+    if not names_drug:
+        missing.append("interactions")
+    parts = []
+    for a in key_effects:
+        if a.id in missing:
+            parts.append(f"omits {a.name} ({a.frequency})")
+    if "interactions" in missing:
+        parts.append("names no interacting medicine: fluvoxamine (AUC x17), hypnotics, alcohol, warfarin, nifedipine")
+    verdict = "partly supported" if missing else "supported"
+    evidence = ("the side-effect list is incomplete: " + "; ".join(parts)) if missing else \
+        "the side-effect list covers somnolence, hypothermia and named interactions"
+    keys = [k for a in key_effects for k in a.sources] + ["circadin_rx_precautions", "harter2000"]
+    return Claim("side_effect_list", "completeness of the side-effect list", "", -1, False, False, verdict,
+                 evidence, keys, missing=missing)
+
+
+# --------------------------------------------------------------------------- report
+
+_RANK = {"dangerous": 0, "not supported": 1, "insufficient evidence": 2, "partly supported": 3, "supported": 4}
+
+
+def check(text) -> dict:
+    """The claim-check report for ``text`` as one JSON-ready dict (schema: docs/check-json.md)."""
+    text = tx.validate(text)
+    doses = extract_doses(text)
+    mel = [d for d in doses if d.is_melatonin]
+    groups: dict[tuple, list[DoseMention]] = {}
+    for d in mel:
+        groups.setdefault((d.amount_mg, d.amount_high_mg, d.per_kg), []).append(d)
+    dose_items = []
+    for i, group in enumerate(groups.values()):
+        dose_items.append(_dose_item(group, with_pk=i < MAX_PK))
+    dose_items.sort(key=lambda d: -d["adult_equivalent_mg"])
+    merged: dict[tuple, dict] = {}
+    for c in extract_claims(text, doses):
+        k = (c.topic, c.negated, c.verdict, c.sentence if c.topic == "side_effects" else 0)
+        if k in merged:
+            merged[k]["occurrences"] += 1
+            if len(merged[k]["quotes"]) < 3 and c.quote and c.quote not in merged[k]["quotes"]:
+                merged[k]["quotes"].append(c.quote)
+            continue
+        merged[k] = {"topic": c.topic, "label": c.label, "negated": c.negated, "hedged": c.hedged,
+                     "verdict": c.verdict, "evidence": c.evidence, "dose_context_mg": c.dose_context_mg,
+                     "occurrences": 1, "quotes": [c.quote] if c.quote else [], "sources": _sources(c.sources),
+                     "effects": c.effects, "missing": c.missing}
+    claims = sorted(merged.values(), key=lambda c: (_RANK[c["verdict"]], c["topic"]))
+    others = Counter((d.substance or "unknown", d.text) for d in doses if not d.is_melatonin)
+    verdicts = Counter(c["verdict"] for c in claims)
+    largest = max((d["adult_equivalent_mg"] for d in dose_items), default=None)
+    headline = _headline(dose_items, claims)
+    return {
+        "doses": dose_items,
+        "claims": claims,
+        "summary": {
+            "melatonin_doses": len(dose_items), "largest_dose_mg": largest,
+            "dangerous_doses": sum(d["verdict"] == "dangerous" for d in dose_items),
+            "claims": len(claims), "verdicts": dict(verdicts),
+            "other_substance_doses": [{"substance": s, "text": t, "occurrences": n} for (s, t), n in others.items()],
+            "headline": headline,
+        },
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def _headline(doses: list[dict], claims: list[dict]) -> str:
+    if not doses and not claims:
+        return "No melatonin doses or health claims about melatonin were found."
+    bits = []
+    if doses:
+        d = doses[0]
+        bits.append(f"largest melatonin dose {d['adult_equivalent_mg']:g} mg ({d['band'].replace('_', ' ')}, "
+                    f"{d['ratio_to_sleep_max']:g}x the largest dose studied for sleep): {d['verdict']}")
+    bad = [c["label"] for c in claims if c["verdict"] in ("dangerous", "not supported")]
+    if bad:
+        bits.append(f"{len(bad)} claim(s) not supported or dangerous")
+    return "; ".join(bits) + "."
