@@ -236,7 +236,7 @@ def _dose_item(group: list[DoseMention], with_pk: bool = True) -> dict:
         parts.append(f"{adult_mg / nightly.high_mg:,.0f}-{adult_mg / nightly.low_mg:,.0f}x what the body makes in a "
                      "night (15-40 µg)")
         keys += nightly.sources
-    reports = [r for r in ev.reports if r.dose_mg and adult_mg >= 100 and r.dose_mg >= 100]
+    reports = [r for r in ev.reports if r.dose_mg and adult_mg >= 100 and r.dose_mg >= 0.3 * adult_mg]
     if reports:
         parts.append("closest human data: " + "; ".join(f"{r.setting}: {r.outcome}" for r in reports))
         keys += [k for r in reports for k in r.sources]
