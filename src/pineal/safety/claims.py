@@ -28,12 +28,13 @@ MAX_PK = 20
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9}(?:\.\d+)?|\.\d+"
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100, "a hundred": 100, "half a": 0.5}
-_NUMBER = rf"(?:{_NUM}|\b(?:{'|'.join(sorted(_WORDNUM, key=len, reverse=True))}))"
+_NUMBER = rf"(?:{_NUM}|\b(?i:{'|'.join(sorted(_WORDNUM, key=len, reverse=True))}))"
+# bare "g" is case-sensitive so "5G" is not five grams; everything else ignores case
 _UNIT = r"(?:(?i:mg|milligrams?|mcg|micrograms?|ug)|[µμ]g|g|(?i:grams?))"
 _AMOUNT = re.compile(
     rf"(?<![\w.,])(?P<a>{_NUMBER})(?:\s*(?P<u1>{_UNIT}))?"
-    rf"(?:\s*(?:-|–|—|to|or|and)\s*(?P<b>{_NUMBER}))?\s*-?(?P<u>{_UNIT})(?![\w])"
-    r"(?P<kg>\s*(?:/|per)\s*(?i:kg|kilograms?)(?:\s+of\s+body\s*weight)?)?", re.IGNORECASE)
+    rf"(?:\s*(?:-|–|—|(?i:to|or|and))\s*(?P<b>{_NUMBER}))?\s*-?(?P<u>{_UNIT})(?![\w])"
+    r"(?P<kg>\s*(?:/|(?i:per))\s*(?i:kg|kilograms?)(?:\s+(?i:of\s+body\s*weight))?)?")
 _UNIT_WORD = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ug": "mcg",
               "µg": "mcg", "μg": "mcg", "gram": "g", "grams": "g"}
 _FREQ = re.compile(r"\b(?:daily|per\s+day|a\s+day|/day|each\s+day|every\s+(?:day|night|evening)|nightly|"
