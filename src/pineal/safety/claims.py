@@ -110,13 +110,13 @@ def _mg(num: str, unit: str) -> float | None:
 
 
 def _nearest_label(patterns: dict[str, re.Pattern], s: str, pos: int) -> str | None:
-    best, dist = None, None
-    for label, rx in patterns.items():
-        for m in rx.finditer(s):
-            d = abs(m.start() - pos)
-            if dist is None or d < dist:
-                best, dist = label, d
-    return best
+    """The label whose match lies nearest ``pos``; a match inside another label's longer match is ignored."""
+    hits = [(m.start(), m.end(), label) for label, rx in patterns.items() for m in rx.finditer(s)]
+    hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
+                                       and o[2] != h[2] for o in hits)] if len(hits) < 50 else hits
+    if not hits:
+        return None
+    return min(hits, key=lambda h: max(h[0] - pos, pos - h[1], 0))[2]
 
 
 def extract_doses(text: str) -> list[DoseMention]:
