@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pineal import DISCLAIMER
-from pineal.errors import InputError
 from pineal.quantities import parse_mass_mg
 from pineal.safety import text as tx
 from pineal.safety.evidence import Topic, load, source
@@ -99,14 +98,15 @@ def _number(s: str) -> float:
 
 def _mg(num: str, unit: str) -> float | None:
     value = _number(num)
-    if not (math.isfinite(value) and value > 0):
-        return None
     u = _UNIT_WORD.get(unit.lower(), unit.lower()) if unit not in ("µg", "μg") else "mcg"
-    try:
-        mg = parse_mass_mg(f"{value!r} {u}")
-    except InputError:
-        return None
+    mg = value * _mg_per_unit(u)
     return mg if math.isfinite(mg) and mg > 0 else None
+
+
+@lru_cache(maxsize=16)
+def _mg_per_unit(unit: str) -> float:
+    """mg in one ``unit`` (pint, via parse_mass_mg); cached because pint parsing is slow."""
+    return parse_mass_mg(f"1 {unit}")
 
 
 def _nearest_label(patterns: dict[str, re.Pattern], s: str, pos: int) -> str | None:
@@ -146,7 +146,7 @@ def extract_doses(text: str) -> list[DoseMention]:
                 amount_high_mg=hi, unit=_UNIT_WORD.get(unit.lower(), unit.lower()), per_kg=bool(m.group("kg")),
                 substance=substance, frequency=freq.group(0).lower() if freq else None,
                 population=_nearest_label(_POP_RE, s[max(0, m.start() - 60):m.end() + 60], min(60, m.start())),
-                purpose=_nearest_label(_PURPOSE, s, m.start()),
+                purpose=_nearest_label(_PURPOSE, s[max(0, m.start() - 150):m.end() + 150], min(150, m.start())),
                 context=context, quote=_quote(s)))
         attr.advance(found)
     return out
