@@ -74,7 +74,9 @@ def test_interactions_by_generic_and_brand_name():
 def test_unknown_drug_or_condition_is_an_input_error_naming_allowed():
     with pytest.raises(InputError) as err:
         screen(3, drugs=["aspirin"])
-    assert "drug: 'aspirin'" in str(err.value) and "fluvoxamine" in str(err.value)
+    assert "drugs: 'aspirin'" in str(err.value) and "fluvoxamine" in str(err.value)
+    with pytest.raises(InputError, match="with: 'aspirin'"):
+        screen(3, extra_drugs=["aspirin"])
     with pytest.raises(InputError) as err:
         screen(3, conditions=["gout"])
     assert "condition: 'gout'" in str(err.value) and "epilepsy" in str(err.value)

@@ -184,10 +184,10 @@ def screen(dose_mg, *, route: str = "oral-ir", purpose: str | None = None, age: 
                       "next-morning drowsiness; do not drive until alert.", ["zhdanova2001"]))
 
     seen: set[str] = set()
-    for name in (*drugs, *extra_drugs):
+    for field, name in [*(("drugs", d) for d in drugs), *(("with", d) for d in extra_drugs)]:
         hit = find_interaction(str(name))
-        if hit is None:
-            raise InputError("drug", name, "one of " + _known(n for i in ev.interactions for n in i.names)
+        if hit is None:  # "with" is the CLI's --with flag (pineal dose)
+            raise InputError(field, name, "one of " + _known(n for i in ev.interactions for n in i.names)
                              + " (drugs with a documented melatonin interaction)")
         if hit.id not in seen:
             seen.add(hit.id)
