@@ -1,0 +1,1 @@
+"""Physiology: pure right-hand-side functions, one per submodel (DESIGN.md, "Layers")."""
