@@ -51,6 +51,11 @@ def within(value: float, low: float, high: float) -> bool:
 
 #: experiment name -> module path (modules are imported lazily so the CLI starts fast)
 REGISTRY: dict[str, str] = {
+    "khalsa2003": "pineal.experiments.khalsa2003",
+    "sthilaire2012": "pineal.experiments.sthilaire2012",
+    "zeitzer2000": "pineal.experiments.zeitzer2000",
+    "freerun": "pineal.experiments.freerun",
+    "entrainment": "pineal.experiments.entrainment",
 }
 
 
