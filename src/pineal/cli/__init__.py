@@ -23,9 +23,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from pineal.cli import cite
+    from pineal.cli import cite, experiment
 
-    for module in (cite,):
+    for module in (cite, experiment):
         module.register(app)
 
 
