@@ -2,6 +2,9 @@
 
 * Inputs are piecewise constant and held on each step's *own* interval; a step that contains an input
   breakpoint is split there, so each sub-interval is integrated with its exact input (pitfall P3).
+* In bright light Process L is fast (60(α+β) ≈ 3-11 per hour at 8000 lux): such an interval is split into
+  equal RK4 sub-steps with rate × sub-step ≤ ``RATE_STEP`` — without this, dt = 0.5 h is unstable for Jewett
+  1999 at 8000 lux.
 * Subjects run in parallel (``prange``); each has its own parameters and optionally its own schedule.
 * Output: the CBTmin-marker events (memory O(batch)) and the final state, plus optionally the state every
   ``record_every`` steps.
@@ -20,7 +23,8 @@ from pineal.markers import MARKER_WORK, MIN_TROUGH_H, marker_init, marker_update
 from pineal.models.clock import ClockModel, get
 from pineal.schedule import N_INPUTS, Schedule, ScheduleBatch, stack
 
-DT_MAX = 0.5  # h; RK4 with the light-driven Process L (rates up to ~60·α per hour) is accurate below this
+DT_MAX = 0.5  # h; the largest step accepted (the oscillators' own time scale is ~3.8 h per radian)
+RATE_STEP = 0.5  # max (fastest rate × RK4 step) inside an interval; bright light triggers sub-steps
 
 
 @nb.njit(cache=True)
@@ -50,7 +54,7 @@ def _one(rhs, prepare, y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, m
     k3 = np.empty(ns)
     k4 = np.empty(ns)
     yt = np.empty(ns)
-    a = np.empty(vals.shape[1])
+    a = np.empty(vals.shape[1] + 1)
     off = 0.0
     if period > 0.0:
         off = math.floor(t0 / period) * period
@@ -86,7 +90,10 @@ def _one(rhs, prepare, y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, m
                 cross = False
             h = end - tt
             if h > 0.0:
-                _rk4(rhs, tt, h, y, a, p, k1, k2, k3, k4, yt)
+                m = max(1, int(math.ceil(h * a[a.shape[0] - 1] / RATE_STEP)))  # noqa: RUF046
+                hs = h / m
+                for k in range(m):
+                    _rk4(rhs, tt + k * hs, hs, y, a, p, k1, k2, k3, k4, yt)
             tt = end
             if cross:
                 j += 1
@@ -196,7 +203,8 @@ def integrate(model: str | ClockModel, light: Schedule | ScheduleBatch | list[Sc
     if np.any(nev > max_events):
         raise RuntimeError("marker buffer overflow: more CBTmin events than cycles allow (numerical blow-up?)")
     offs = np.broadcast_to(np.asarray(cbt_offset, dtype=float), (n_sub,))
-    run = Run(model=mdl, t0=t0, t_end=t0 + n_steps * dt, dt=dt, cbtmin=ev + offs[:, None], y_end=y)
+    ev += offs[:, None]
+    run = Run(model=mdl, t0=t0, t_end=t0 + n_steps * dt, dt=dt, cbtmin=ev, y_end=y)
     if rec.shape[1]:
         run.times = t0 + dt * record_every * np.arange(rec.shape[1])
         run.states = rec

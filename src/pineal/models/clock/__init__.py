@@ -6,7 +6,10 @@ pure numba function over one subject::
     prepare(u, p, a)          # per input interval: raw inputs u = [lux, sleep, dose_rate] -> derived a
     rhs(t, y, a, p, dydt)     # dy/dt for one subject; p is the packed parameter vector
 
-``prepare`` runs once per constant-input interval (e.g. computes α(I)), ``rhs`` at every RK4 stage. A later
+``prepare`` runs once per constant-input interval (e.g. computes α(I)), ``rhs`` at every RK4 stage. ``a`` has
+one slot more than ``u``: ``a[-1]`` is the fastest rate (1/h) of the system under that input (Process L:
+60(α + β)); the solver sub-divides a step so that rate × step stays ≤ 0.5 (accuracy and RK4 stability in
+bright light). A later
 model (melatonin compartments H1-H3) appends states after the clock states and uses the remaining input
 channels; the solver is generic in the number of states.
 """

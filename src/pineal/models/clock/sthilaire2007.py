@@ -38,6 +38,7 @@ def prepare(u, p, a):
     a[0] = alpha_power_saturating(u[0], p[A0], p[I0], p[P], p[I1])
     for i in range(1, u.shape[0]):
         a[i] = u[i]
+    a[u.shape[0]] = 60.0 * (a[0] + p[BETA])  # fastest rate (1/h): Process L
 
 
 @nb.njit(cache=True, inline="always")
