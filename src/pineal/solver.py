@@ -27,7 +27,7 @@ DT_MAX = 0.5  # h; the largest step accepted (the oscillators' own time scale is
 RATE_STEP = 0.5  # max (fastest rate × RK4 step) inside an interval; bright light triggers sub-steps
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _rk4(rhs, t, h, y, a, p, k1, k2, k3, k4, yt):
     n = y.shape[0]
     rhs(t, y, a, p, k1)

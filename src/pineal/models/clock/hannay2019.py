@@ -42,7 +42,7 @@ def prepare(u, p, a):
     a[u.shape[0]] = 60.0 * (a[0] + p[DELTA])  # fastest rate (1/h): Process L
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def rhs(t, y, a, p, dydt):
     """Hannay 2019 right-hand side for one subject (angle-sum identities, one sin/cos pair)."""
     r = y[0]

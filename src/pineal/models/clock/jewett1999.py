@@ -41,7 +41,7 @@ def prepare(u, p, a):
     a[u.shape[0]] = 60.0 * (a[0] + p[BETA])  # fastest rate (1/h): Process L
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def rhs(t, y, a, p, dydt):
     """Jewett 1999 right-hand side for one subject."""
     x = y[0]

@@ -48,7 +48,7 @@ def psi_cx(x, xc, p):
     return h % 24.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def rhs(t, y, a, p, dydt):
     """St Hilaire 2007 right-hand side for one subject; a[1] is sleep σ (≥ 0.5 counts as asleep)."""
     x = y[0]
