@@ -74,3 +74,18 @@ def test_sthilaire_nonphotic_uses_oscillator_phase():
     m.rhs(0.0, y, a, p, d1)
     m.rhs(17.3, y, a, p, d2)
     assert np.array_equal(d1, d2)
+
+
+def test_sthilaire_psi_cx_is_zero_at_cbtmin():
+    """φ_xcx read as the oscillator angle at CBTmin agrees with CBTmin = min(x) + φ_ref on the limit cycle."""
+    from pineal import schedule, solver
+    from pineal.models.clock.sthilaire2007 import psi_cx
+
+    m = clock.get("sthilaire2007")
+    p = m.vector()
+    y0 = solver.entrain(m, schedule.daily(), p)
+    run = solver.integrate(m, schedule.daily(), y0, p, 48.0, dt=0.01, record_every=1, cbt_offset=m.cbt_offset())
+    cbt = run.cbtmin[0][0]
+    i = int(np.argmin(np.abs(run.times - cbt)))
+    psi = psi_cx(run.states[0, i, 0], run.states[0, i, 1], p)
+    assert min(psi, 24.0 - psi) < 0.25

@@ -6,9 +6,9 @@
     dx_c/dt= (π/12)[q B x_c − x((24/(0.99729 τ_x))² + k B)]
 
 σ = 1 asleep, 0 awake (input channel 1). ψ_cx, hours after CBTmin, comes from the oscillator's own phase
-θ = atan2(x_c, x) — not from clock time (pitfall P10). θ decreases with time; φ_xcx is read as θ at the
-minimum of x, and CBTmin lies φ_ref after it, so ψ_cx = mod((φ_xcx − θ)·24/2π − φ_ref, 24) [pineal's
-reading of the paper's definition; verify].
+θ = atan2(x_c, x) — not from clock time (pitfall P10). θ decreases with time and φ_xcx is θ at CBTmin, so
+ψ_cx = mod((φ_xcx − θ)·24/2π, 24). Check: on the entrained limit cycle θ = φ_xcx falls within a few minutes
+of CBTmin = min(x) + φ_ref (a test), consistent with this reading [verify against the paper].
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pineal.models.clock import MARKER_MIN, ClockModel
 from pineal.models.clock.jewett1999 import vdp7
 from pineal.models.clock.light import alpha_power_saturating, dn_dt
 
-MU, Q, K, G, A0, BETA, P, I0, I1, B, W2, RHO, PHI_XCX, PHI_REF, WMZ0, WMZ1 = range(16)
+MU, Q, K, G, A0, BETA, P, I0, I1, B, W2, RHO, PHI_XCX, WMZ0, WMZ1 = range(15)
 _PI12 = math.pi / 12.0
 _H_PER_RAD = 12.0 / math.pi
 
@@ -30,7 +30,7 @@ _H_PER_RAD = 12.0 / math.pi
 def pack(v) -> np.ndarray:
     w2 = (24.0 / (v["freq_factor"] * v["tau_x"])) ** 2
     return np.array([v["mu"], v["q"], v["k"], v["G"], v["alpha0"], v["beta"], v["p"], v["I0"], v["I1"], v["b"],
-                     w2, v["rho"], v["phi_xcx"], v["phi_ref"], v["wmz_start"], v["wmz_end"]])
+                     w2, v["rho"], v["phi_xcx"], v["wmz_start"], v["wmz_end"]])
 
 
 @nb.njit(cache=True)
@@ -44,8 +44,7 @@ def prepare(u, p, a):
 @nb.njit(cache=True, inline="always")
 def psi_cx(x, xc, p):
     """Hours after CBTmin from the oscillator phase (St Hilaire 2007; pitfall P10)."""
-    h = (p[PHI_XCX] - math.atan2(xc, x)) * _H_PER_RAD - p[PHI_REF]
-    return h % 24.0
+    return ((p[PHI_XCX] - math.atan2(xc, x)) * _H_PER_RAD) % 24.0
 
 
 @nb.njit(cache=True, inline="always")
