@@ -34,3 +34,11 @@ def test_unknown_experiment_exit_2():
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "experiment" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_experiment_all_models_json():
+    res = runner.invoke(app, ["experiment", "entrainment", "--model", "all", "--json"])
+    assert res.exit_code == 0, res.output
+    obj = json.loads(res.output)
+    assert obj["default_model"] == "sthilaire2007"
+    assert set(obj["models"]) == {"forger1999", "jewett1999", "sthilaire2007", "hannay2019"}

@@ -87,3 +87,12 @@ def test_simulate_result_per_day_and_subject():
     assert single.cbtmin().shape == (3,)
     angles = single.phase_angle()
     assert np.all(np.isfinite(angles[:2])) and np.isnan(angles[2])  # last DLMO would follow a later CBTmin
+
+
+def test_simulate_per_subject_schedules_match_single_runs():
+    lights = [schedule.constant(5.0).with_light(s, s + 1.0, 8000.0) for s in (15.0, 20.0, 26.0)]
+    batch = pineal.simulate(days=4, light=lights, model="jewett1999")
+    for i, light in enumerate(lights):
+        single = pineal.simulate(days=4, light=light, model="jewett1999")
+        assert np.allclose(single.cbtmin(), batch.cbtmin()[i], atol=1e-9, equal_nan=True)
+    assert np.ptp(batch.cbtmin()[:, 3]) > 0.1  # different pulse times, different phases
