@@ -4,6 +4,7 @@ Not medical advice. See README.md for the public interface.
 """
 
 from pineal.errors import InputError
+from pineal.simulate import Result, simulate
 
 __version__ = "0.1.0"
 
@@ -11,4 +12,4 @@ DISCLAIMER = ("pineal describes model predictions and published evidence; it is 
               "Talk to a doctor or pharmacist before taking melatonin, especially with other medicines, "
               "in pregnancy or breastfeeding, for children, or with a medical condition.")
 
-__all__ = ["DISCLAIMER", "InputError", "__version__"]
+__all__ = ["DISCLAIMER", "InputError", "Result", "__version__", "simulate"]

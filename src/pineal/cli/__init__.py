@@ -23,9 +23,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from pineal.cli import cite, dose, validate
+    from pineal.cli import cite, dose, experiment, validate
 
-    for module in (dose, validate, cite):
+    for module in (dose, experiment, validate, cite):
         module.register(app)
 
 
