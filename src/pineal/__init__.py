@@ -4,13 +4,13 @@ Not medical advice. See README.md for the public interface.
 """
 
 from pineal.errors import InputError
+from pineal.simulate import Result, simulate
 
 __version__ = "0.1.0"
 
 DISCLAIMER = ("pineal describes model predictions and published evidence; it is not medical advice. "
               "Talk to a doctor or pharmacist before taking melatonin, especially with other medicines, "
               "in pregnancy or breastfeeding, for children, or with a medical condition.")
-
 
 
 def check(text) -> dict:
@@ -20,4 +20,4 @@ def check(text) -> dict:
     return _check(text)
 
 
-__all__ = ["DISCLAIMER", "InputError", "__version__", "check"]
+__all__ = ["DISCLAIMER", "InputError", "Result", "__version__", "check", "simulate"]

@@ -23,9 +23,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from pineal.cli import check, cite, dose, validate
+    from pineal.cli import check, cite, dose, experiment, validate
 
-    for module in (dose, validate, check, cite):
+    for module in (dose, experiment, validate, check, cite):
         module.register(app)
 
 

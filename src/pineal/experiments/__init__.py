@@ -53,6 +53,11 @@ def within(value: float, low: float, high: float) -> bool:
 REGISTRY: dict[str, str] = {
     "pk": "pineal.experiments.pk_studies",
     "endogenous": "pineal.experiments.endogenous_levels",
+    "khalsa2003": "pineal.experiments.khalsa2003",
+    "sthilaire2012": "pineal.experiments.sthilaire2012",
+    "zeitzer2000": "pineal.experiments.zeitzer2000",
+    "freerun": "pineal.experiments.freerun",
+    "entrainment": "pineal.experiments.entrainment",
 }
 
 

@@ -1,0 +1,155 @@
+"""Benchmark: pineal's compiled clock solver vs the `circadian` library (Arcascope, PyPI 1.0.3).
+
+Same protocol for both: Forger 1999 and Hannay 2019, lights 500 lux 07:00-23:00 and 0 lux otherwise, the
+library's default initial state, 30 days at dt = 0.1 h; 1 subject and a batch sharing one light schedule.
+Prints wall times (best of a few runs for single subjects, one run for batches), peak traced memory
+(tracemalloc, in a separate run so the timing is not slowed) and ratios; and checks that both give the same
+final phase once circadian's one-step input shift (it applies the input sampled at the END of each step to
+the whole step, models.md P3) is reproduced in pineal's schedule. Installs nothing: without `circadian`
+only pineal is timed. Not part of the test suite. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+
+import numpy as np
+
+from pineal import schedule, solver
+from pineal.models import clock
+
+try:  # optional: only for the side-by-side comparison
+    import circadian.models as cmodels
+except ImportError:  # pragma: no cover
+    cmodels = None
+
+DT, LUX, ON, OFF = 0.1, 500.0, 7.0, 23.0
+PAIRS = {"forger1999": "Forger99", "hannay2019": "Hannay19"}
+
+
+def light_array(t: np.ndarray) -> np.ndarray:
+    h = np.mod(t, 24.0)
+    return np.where((h >= ON) & (h < OFF), LUX, 0.0)
+
+
+def pineal_schedule(shift: float = 0.0) -> schedule.Schedule:
+    """Lights on [ON, OFF) every day; ``shift`` moves both edges (−dt reproduces circadian's end-of-step input)."""
+    return schedule.daily(sleep=OFF + shift, wake=ON + shift, lux=LUX)
+
+
+def phase(name: str, y: np.ndarray) -> np.ndarray:
+    """Phase angle (rad, increasing with time) of final states (S, 3)."""
+    y = np.atleast_2d(y)
+    return y[:, 1] if name == "hannay2019" else -np.arctan2(y[:, 1], y[:, 0])
+
+
+def minutes(dphi: np.ndarray) -> np.ndarray:
+    return np.abs((dphi + math.pi) % (2 * math.pi) - math.pi) / (2 * math.pi) * 24 * 60
+
+
+def best_of(fn, repeat: int) -> tuple[float, object]:
+    best, out = math.inf, None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def peak_memory(fn) -> float:
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def cold_compile_seconds() -> float:
+    """First call (numba compile of every model's kernels) in a fresh process with an empty cache."""
+    code = ("import time; t=time.perf_counter(); import numpy as np; from pineal import schedule, solver; "
+            "from pineal.models import clock\n"
+            "for n in ('forger1999','hannay2019'):\n m=clock.get(n); solver.integrate(m, schedule.daily(), m.initial,"
+            " m.vector(), 24.0)\nprint(time.perf_counter()-t)")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, NUMBA_CACHE_DIR=tmp)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--days", type=float, default=30.0)
+    ap.add_argument("--subjects", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-memory", action="store_true", help="skip the separate tracemalloc runs")
+    args = ap.parse_args()
+    hours = args.days * 24.0
+    n_steps = round(hours / DT)
+    t_grid = np.arange(n_steps + 1) * DT
+    n = args.subjects
+    print(f"protocol: {args.days:g} days, dt = {DT} h ({n_steps} steps), {LUX:g} lux {ON:g}-{OFF:g} h; "
+          f"batch {n} subjects sharing one schedule; numba threads {os.environ.get('NUMBA_NUM_THREADS', 'all')}")
+    print(f"numba cold compile (fresh cache, both models): {cold_compile_seconds():.1f} s (excluded from timings)")
+    if cmodels is None:
+        print("circadian not importable: timing pineal only (pip install circadian==1.0.3 for the comparison)")
+    rows = []
+    for name, cname in PAIRS.items():
+        m = clock.get(name)
+        p = m.vector()
+        cm = getattr(cmodels, cname)() if cmodels else None
+        ic = np.asarray(cm._default_initial_condition if cm else m.initial, dtype=float)
+        sched = pineal_schedule()
+        solver.integrate(m, sched, ic, p, 24.0, dt=DT)  # warm-up (JIT cache load)
+        ys = np.tile(ic, (n, 1))
+        t1, run1 = best_of(lambda m=m, p=p, ic=ic, s=sched: solver.integrate(m, s, ic, p, hours, dt=DT), args.repeat)
+        tb, _ = best_of(lambda m=m, p=p, s=sched, ys=ys: solver.integrate(m, s, ys, p, hours, dt=DT), 1)
+        mem_p = math.nan if args.no_memory else peak_memory(lambda m=m, p=p, s=sched, ys=ys: solver.integrate(
+            m, s, ys, p, hours, dt=DT))
+        row = {"model": name, "pineal_1": t1, "pineal_b": tb, "pineal_mem": mem_p}
+        if cm:
+            light = light_array(t_grid)
+            c1, traj = best_of(lambda cm=cm, ic=ic, light=light: cm.integrate(t_grid, initial_condition=ic,
+                                                                              input=light), args.repeat)
+            icb = np.tile(ic[:, None], (1, n))
+            cb, _ = best_of(lambda cm=cm, icb=icb, light=light: cm.integrate(t_grid, initial_condition=icb,
+                                                                              input=light), 1)
+            mem_c = math.nan if args.no_memory else peak_memory(
+                lambda cm=cm, icb=icb, light=light: cm.integrate(t_grid, initial_condition=icb, input=light))
+            y_c = traj.states[-1]
+            shifted = solver.integrate(m, pineal_schedule(-DT), ic, p, hours, dt=DT).y_end
+            exact = solver.integrate(m, sched, ic, p, hours, dt=0.01).y_end
+            row.update(circ_1=c1, circ_b=cb, circ_mem=mem_c,
+                       agree_shifted=float(minutes(phase(name, shifted) - phase(name, y_c))[0]),
+                       agree_unshifted=float(minutes(phase(name, run1.y_end) - phase(name, y_c))[0]),
+                       circ_err=float(minutes(phase(name, exact) - phase(name, y_c))[0]),
+                       pineal_err=float(minutes(phase(name, exact) - phase(name, run1.y_end))[0]))
+        rows.append(row)
+
+    print()
+    hdr = f"{'model':12s} {'what':34s} {'circadian':>12s} {'pineal':>12s} {'ratio':>9s}"
+    print(hdr)
+    print("-" * len(hdr))
+    for r in rows:
+        def line(what, c, p, unit, fmt="{:.4g}", r=r):
+            cs = (fmt.format(c) + unit) if c is not None and not math.isnan(c) else "-"
+            ratio = f"{c / p:.0f}x" if c is not None and not math.isnan(c) and p else "-"
+            print(f"{r['model']:12s} {what:34s} {cs:>12s} {fmt.format(p) + unit:>12s} {ratio:>9s}")
+        line("1 subject, time", r.get("circ_1"), r["pineal_1"], " s")
+        line(f"{n} subjects, time", r.get("circ_b"), r["pineal_b"], " s")
+        line(f"{n} subjects, peak memory", r.get("circ_mem"), r["pineal_mem"], " MB", "{:.1f}")
+        if "agree_shifted" in r:
+            print(f"{'':12s} final phase, pineal with circadian's 1-step input shift vs circadian: "
+                  f"{r['agree_shifted']:.3f} min")
+            print(f"{'':12s} final phase, pineal (exact input) vs circadian: {r['agree_unshifted']:.2f} min; "
+                  f"error vs dt = 0.01 reference: circadian {r['circ_err']:.2f} min, pineal {r['pineal_err']:.3f} min")
+
+
+if __name__ == "__main__":
+    main()

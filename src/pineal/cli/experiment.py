@@ -1,0 +1,76 @@
+"""`pineal experiment NAME`: run one published experiment and compare the model with its data."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pineal import experiments
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def experiment(
+        name: str = typer.Argument(..., help="Experiment name, e.g. khalsa2003 (see --list)."),
+        model: str = typer.Option(None, "--model",
+                                  help="Clock model (default: the experiment's best fit), or 'all' to compare."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        plot: str = typer.Option(None, "--plot", help="Write a model-vs-data figure (.png/.svg/.pdf)."),
+    ) -> None:
+        """Run one published experiment and compare the model with the data."""
+        from pineal.models import clock
+
+        mod = experiments.get(name)
+        if model == "all":
+            _compare_all(mod, clock.names(), as_json)
+            return
+        if model is not None:
+            clock.get(model)  # InputError for an unknown model
+        chosen = model or getattr(mod, "DEFAULT_MODEL", None)
+        out = mod.run(chosen) if chosen else mod.run()
+        if plot:
+            from pineal.plot import outcome
+
+            outcome(out, plot)
+        if as_json:
+            typer.echo(json.dumps({"experiment": out.name, "title": out.title, "model": chosen,
+                                   "passed": out.passed, "rows": [r.as_dict() for r in out.rows],
+                                   "plot": plot}, indent=2, ensure_ascii=False))
+            return
+        table = Table(title=f"{out.title} — model {chosen}")
+        for col in ("metric", "model", "published", "tolerance", "pass"):
+            table.add_column(col)
+        for r in out.rows:
+            table.add_row(r.metric, f"{r.model} {r.unit}", r.published, r.tolerance,
+                          "[green]pass[/]" if r.passed else "[red]MISS[/]")
+        console = Console()
+        console.print(table)
+        if out.rows:
+            console.print(f"[dim]{out.rows[0].note}[/]", highlight=False)
+        if plot:
+            console.print(f"figure: {plot}")
+
+
+def _compare_all(mod, models: list[str], as_json: bool) -> None:
+    """Every clock model on one experiment: the rows side by side (the default model is marked)."""
+    outs = {m: mod.run(m) for m in models}
+    default = getattr(mod, "DEFAULT_MODEL", None)
+    if as_json:
+        typer.echo(json.dumps({"experiment": mod.NAME, "title": mod.TITLE, "default_model": default,
+                               "models": {m: {"passed": o.passed, "rows": [r.as_dict() for r in o.rows]}
+                                          for m, o in outs.items()}}, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{mod.TITLE} — all models (default {default})")
+    for col in ("metric", "tolerance", *models):
+        table.add_column(col + (" *" if col == default else ""))
+    first = next(iter(outs.values()))
+    for i, r in enumerate(first.rows):
+        cells = []
+        for m in models:
+            row = outs[m].rows[i]
+            cells.append(f"{row.model} {'[green]pass[/]' if row.passed else '[red]MISS[/]'}")
+        table.add_row(r.metric, r.tolerance, *cells)
+    Console().print(table)

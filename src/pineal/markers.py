@@ -1,0 +1,184 @@
+"""Phase markers for every clock model, in one place (models.md §9).
+
+* **CBTmin** — Kronauer family: the minimum of x plus the model's φ_ref; Hannay: ψ ≡ π. Detected inside the
+  compiled solver from the step samples (streaming, memory O(1) per subject) and refined below the step size:
+  parabolic interpolation of the minimum, quadratic interpolation of the phase crossing.
+* **DLMO** — by the model's phase convention, CBTmin − 7 h (Crowley 2003 convention). A melatonin model
+  (later issue) will add the plasma-threshold DLMO (10 pg/mL rising crossing) through :func:`dlmo`'s
+  ``method="plasma"`` hook; it is not available for light-only clock models.
+* **phase angle** to sleep onset, and the **phase shift** of a run against a reference run (advance > 0).
+
+Robustness to short light blips: a minimum of x is only accepted as the lowest point of a trough (x < 0)
+lasting at least ``MIN_TROUGH_H``; a phase crossing only when ψ passes a level never passed before.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from pineal.errors import InputError
+
+MIN_TROUGH_H = 4.0
+DLMO_PHASE = "phase: CBTmin - 7 h (convention)"
+
+# marker work array layout (per subject)
+_TA, _VA, _TB, _VB, _NS, _IN, _T0, _BT, _BV, _KMAX = range(10)
+MARKER_WORK = 10
+
+
+@nb.njit(cache=True)
+def marker_init(kind, level, t, v, ms):
+    """Start streaming detection at the first sample (t, v)."""
+    ms[_TB] = t
+    ms[_VB] = v
+    ms[_NS] = 1.0
+    ms[_IN] = 1.0 if v < 0.0 else 0.0
+    ms[_T0] = t
+    ms[_BT] = math.nan
+    ms[_BV] = math.inf
+    ms[_KMAX] = math.floor((v - level) / (2.0 * math.pi))
+
+
+@nb.njit(cache=True)
+def _vertex(ta, va, tb, vb, tc, vc):
+    """Vertex (t, v) of the parabola through three points (times relative to tb for accuracy)."""
+    x0 = ta - tb
+    x2 = tc - tb
+    d0 = (va - vb) / x0
+    d2 = (vc - vb) / x2
+    a = (d2 - d0) / (x2 - x0)
+    bcoef = d0 - a * x0
+    if a <= 0.0:
+        return tb, vb
+    xv = -bcoef / (2.0 * a)
+    return tb + xv, vb + bcoef * xv + a * xv * xv
+
+
+@nb.njit(cache=True)
+def _crossing(ta, va, tb, vb, tc, vc, level, quadratic):
+    """Time in [tb, tc] where the interpolant through the samples equals level."""
+    tl = tb + (level - vb) * (tc - tb) / (vc - vb)
+    if not quadratic:
+        return tl
+    x = tl - tb
+    x0 = ta - tb
+    x2 = tc - tb
+    d0 = (va - vb) / x0
+    d2 = (vc - vb) / x2
+    a = (d2 - d0) / (x2 - x0)
+    bcoef = d0 - a * x0
+    for _ in range(3):  # Newton on q(x) = vb + b x + a x² = level
+        f = vb + bcoef * x + a * x * x - level
+        df = bcoef + 2.0 * a * x
+        if df == 0.0:
+            break
+        x -= f / df
+    if x < 0.0 or x > x2:
+        return tl
+    return tb + x
+
+
+@nb.njit(cache=True)
+def marker_update(kind, level, min_trough, t, v, ms, ev, count):
+    """Feed one sample; store a detected CBTmin-marker time in ev[count]. Returns the new count."""
+    ta = ms[_TA]
+    va = ms[_VA]
+    tb = ms[_TB]
+    vb = ms[_VB]
+    ns = ms[_NS]
+    if kind == 0:
+        if ns >= 2.0 and ms[_IN] > 0.0 and vb <= va and vb < v:
+            tv, vv = _vertex(ta, va, tb, vb, t, v)
+            if vv < ms[_BV]:
+                ms[_BT] = tv
+                ms[_BV] = vv
+        if ms[_IN] == 0.0 and v < 0.0:
+            ms[_IN] = 1.0
+            ms[_T0] = t
+            ms[_BT] = math.nan
+            ms[_BV] = math.inf
+        elif ms[_IN] > 0.0 and v >= 0.0:
+            if t - ms[_T0] >= min_trough and ms[_BV] < math.inf:
+                if count < ev.shape[0]:
+                    ev[count] = ms[_BT]
+                count += 1
+            ms[_IN] = 0.0
+    else:
+        k = math.floor((v - level) / (2.0 * math.pi))
+        if k > ms[_KMAX]:
+            lev = level + 2.0 * math.pi * k
+            tc = _crossing(ta, va, tb, vb, t, v, lev, ns >= 2.0)
+            if count < ev.shape[0]:
+                ev[count] = tc
+            count += 1
+            ms[_KMAX] = k
+    ms[_TA] = tb
+    ms[_VA] = vb
+    ms[_TB] = t
+    ms[_VB] = v
+    ms[_NS] = ns + 1.0
+    return count
+
+
+# --- post-processing (numpy, per subject) -----------------------------------------------------------
+
+def dlmo(cbtmin: np.ndarray, cbt_to_dlmo: float | np.ndarray = 7.0, method: str = "phase") -> np.ndarray:
+    """DLMO times from CBTmin times by the phase convention (CBTmin − 7 h).
+
+    ``method="plasma"`` (10 pg/mL rising crossing of simulated plasma melatonin) is the hook for the melatonin
+    model of a later issue; light-only clock models have no plasma state.
+    """
+    if method == "plasma":
+        raise InputError("dlmo method", method, "'phase' (plasma-threshold DLMO needs a melatonin model)")
+    if method != "phase":
+        raise InputError("dlmo method", method, "'phase' or 'plasma'")
+    offs = np.asarray(cbt_to_dlmo, dtype=float)
+    if offs.ndim == 1 and np.ndim(cbtmin) == 2:
+        offs = offs[:, None]
+    return np.asarray(cbtmin, dtype=float) - offs
+
+
+def per_day(events: np.ndarray, days: int, start: float = 0.0) -> np.ndarray:
+    """Events (S, n) or (n,) placed in the day they fall in: (S, days) or (days,) with NaN where none."""
+    ev = np.atleast_2d(np.asarray(events, dtype=float))
+    out = np.full((ev.shape[0], days), np.nan)
+    day = np.floor((ev - start) / 24.0)
+    ok = np.isfinite(ev) & (day >= 0) & (day < days)
+    rows, cols = np.nonzero(ok)
+    out[rows, day[rows, cols].astype(int)] = ev[rows, cols]
+    return out[0] if np.ndim(events) == 1 else out
+
+
+def last_before(events: np.ndarray, t: float) -> np.ndarray:
+    """The last event time ≤ t per subject ((S, n) → (S,)); NaN if none."""
+    ev = np.atleast_2d(np.asarray(events, dtype=float))
+    masked = np.where(np.isfinite(ev) & (ev <= t), ev, -np.inf)
+    out = masked.max(axis=1)
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+def phase_shift(run: np.ndarray, reference: np.ndarray, at: float | None = None) -> np.ndarray:
+    """Phase shift (h, advance positive) of a run against a reference run, per subject.
+
+    Takes each subject's last marker of ``run`` (at or before ``at``) and the nearest marker of
+    ``reference``: shift = reference − run (an earlier marker after treatment is an advance).
+    """
+    run2 = np.atleast_2d(np.asarray(run, dtype=float))
+    ref2 = np.atleast_2d(np.asarray(reference, dtype=float))
+    if ref2.shape[0] == 1 and run2.shape[0] > 1:
+        ref2 = np.broadcast_to(ref2, (run2.shape[0], ref2.shape[1]))
+    t_run = last_before(run2, np.inf if at is None else at)
+    diff = np.where(np.isfinite(ref2), ref2 - t_run[:, None], np.nan)
+    idx = np.argmin(np.where(np.isfinite(diff), np.abs(diff), np.inf), axis=1)
+    shift = diff[np.arange(len(idx)), idx]
+    shift = np.where(np.abs(shift) <= 12.0, shift, np.nan)
+    return shift if np.ndim(run) == 2 else shift[0]
+
+
+def phase_angle(marker_times: np.ndarray, sleep_onset: float) -> np.ndarray:
+    """Hours from a marker to the next sleep onset (clock hours), wrapped into (−12, 12]."""
+    d = (sleep_onset - np.asarray(marker_times, dtype=float)) % 24.0
+    return np.where(d > 12.0, d - 24.0, d)

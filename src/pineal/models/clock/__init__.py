@@ -1,0 +1,97 @@
+"""Light-driven circadian clock models, chosen by name.
+
+Every model module defines ``MODEL``, a :class:`ClockModel` whose right-hand side is written once as a
+pure numba function over one subject::
+
+    prepare(u, p, a)          # per input interval: raw inputs u = [lux, sleep, dose_rate] -> derived a
+    rhs(t, y, a, p, dydt)     # dy/dt for one subject; p is the packed parameter vector
+
+``prepare`` runs once per constant-input interval (e.g. computes α(I)), ``rhs`` at every RK4 stage. ``a`` has
+one slot more than ``u``: ``a[-1]`` is the fastest rate (1/h) of the system under that input (Process L:
+60(α + β)); the solver sub-divides a step so that rate × step stays ≤ 0.5 (accuracy and RK4 stability in
+bright light). A later
+model (melatonin compartments H1-H3) appends states after the clock states and uses the remaining input
+channels; the solver is generic in the number of states.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pineal import params as _params
+from pineal.errors import InputError
+
+#: marker kinds understood by pineal.markers
+MARKER_MIN = 0  # CBTmin at the minimum of y[index] (Kronauer family), + phi_ref
+MARKER_PHASE = 1  # CBTmin where the phase y[index] crosses `level` (mod 2π) upward (Hannay)
+
+REGISTRY: dict[str, str] = {
+    "forger1999": "pineal.models.clock.forger1999",
+    "jewett1999": "pineal.models.clock.jewett1999",
+    "sthilaire2007": "pineal.models.clock.sthilaire2007",
+    "hannay2019": "pineal.models.clock.hannay2019",
+}
+
+
+@dataclass(frozen=True)
+class ClockModel:
+    """One clock model: state names, compiled RHS, parameter packing and its CBTmin marker."""
+
+    name: str
+    title: str
+    state: tuple[str, ...]
+    rhs: Callable
+    prepare: Callable
+    pack: Callable[[Mapping[str, float]], np.ndarray]
+    marker_kind: int
+    marker_index: int
+    initial: np.ndarray = field(repr=False)
+    marker_level: float = 0.0  # phase level for MARKER_PHASE
+    cite: str = ""
+
+    @property
+    def n_state(self) -> int:
+        return len(self.state)
+
+    def paramset(self) -> _params.ParamSet:
+        return _params.load(f"clock/{self.name}")
+
+    def values(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Parameter values (shipped set, with named overrides checked against the set)."""
+        vals = self.paramset().values()
+        for key, value in (overrides or {}).items():
+            if key not in vals:
+                raise InputError("params", key, f"a parameter of {self.name}: {', '.join(vals)}")
+            v = float(value)
+            if not np.isfinite(v):
+                raise InputError(f"params.{key}", value, "a finite number")
+            vals[key] = v
+        return vals
+
+    def vector(self, overrides: Mapping[str, float] | None = None) -> np.ndarray:
+        """Packed parameter vector for the compiled RHS."""
+        return np.ascontiguousarray(self.pack(self.values(overrides)), dtype=np.float64)
+
+    def cbt_offset(self, overrides: Mapping[str, float] | None = None) -> float:
+        """Hours from the marker event (minimum of x / phase crossing) to CBTmin (φ_ref)."""
+        return float(self.values(overrides).get("phi_ref", 0.0))
+
+    def cbt_to_dlmo(self, overrides: Mapping[str, float] | None = None) -> float:
+        return float(self.values(overrides)["cbt_to_dlmo"])
+
+
+def names() -> list[str]:
+    return sorted(REGISTRY)
+
+
+def get(name: str | ClockModel) -> ClockModel:
+    """The clock model registered under ``name``."""
+    if isinstance(name, ClockModel):
+        return name
+    if name not in REGISTRY:
+        raise InputError("model", name, f"one of {', '.join(names())}")
+    return importlib.import_module(REGISTRY[name]).MODEL

@@ -1,0 +1,78 @@
+"""Hannay, Booth & Forger 2019 macroscopic single-population model (models.md §5): state (R, ψ, n).
+
+    B̂    = G (1 − n) α(I),   α(I) = α₀ I^p/(I^p + I₀)
+    L_R  = (A₁/2) B̂ (1 − R⁴) cos(ψ + β_L1) + (A₂/2) B̂ R (1 − R⁸) cos(2ψ + β_L2)
+    L_ψ  = σ B̂ − (A₁/2) B̂ (R³ + 1/R) sin(ψ + β_L1) − (A₂/2) B̂ (1 + R⁸) sin(2ψ + β_L2)
+    dR/dt = −(D + γ) R + (K/2) cos β₁ R (1 − R⁴) + L_R
+    dψ/dt = ω₀ + (K/2) sin β₁ (1 + R⁴) + L_ψ
+    dn/dt = 60[α(I)(1 − n) − δ n]
+
+ψ is kept unwrapped (it grows by 2π per cycle); CBTmin is at ψ ≡ π.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from pineal.models.clock import MARKER_PHASE, ClockModel
+from pineal.models.clock.light import alpha_hill, dn_dt
+
+# packed: decay, Kc (K/2 cos β1), Ks (K/2 sin β1), ω0, A1/2, cos βL1, sin βL1, A2/2, cos βL2, sin βL2, σ, G, α0,
+# δ, p, I0
+DEC, KC, KS, W0, A1H, CL1, SL1, A2H, CL2, SL2, SIG, G, A0, DELTA, P, I0 = range(16)
+
+
+def pack(v) -> np.ndarray:
+    return np.array([
+        v["D"] + v["gamma"], 0.5 * v["K"] * math.cos(v["beta1"]), 0.5 * v["K"] * math.sin(v["beta1"]),
+        2.0 * math.pi / v["tau"], 0.5 * v["A1"], math.cos(v["betaL1"]), math.sin(v["betaL1"]),
+        0.5 * v["A2"], math.cos(v["betaL2"]), math.sin(v["betaL2"]), v["sigma"], v["G"], v["alpha0"],
+        v["delta"], v["p"], v["I0"],
+    ])
+
+
+@nb.njit(cache=True)
+def prepare(u, p, a):
+    a[0] = alpha_hill(u[0], p[A0], p[I0], p[P])
+    for i in range(1, u.shape[0]):
+        a[i] = u[i]
+    a[u.shape[0]] = 60.0 * (a[0] + p[DELTA])  # fastest rate (1/h): Process L
+
+
+@nb.njit(cache=True, inline="always")
+def rhs(t, y, a, p, dydt):
+    """Hannay 2019 right-hand side for one subject (angle-sum identities, one sin/cos pair)."""
+    r = y[0]
+    psi = y[1]
+    n = y[2]
+    alpha = a[0]
+    r2 = r * r
+    r4 = r2 * r2
+    dr = -p[DEC] * r + p[KC] * r * (1.0 - r4)
+    dpsi = p[W0] + p[KS] * (1.0 + r4)
+    if alpha > 0.0:
+        bh = p[G] * (1.0 - n) * alpha
+        s = math.sin(psi)
+        c = math.cos(psi)
+        c2 = c * c - s * s
+        s2 = 2.0 * s * c
+        cos1 = c * p[CL1] - s * p[SL1]  # cos(ψ + β_L1)
+        sin1 = s * p[CL1] + c * p[SL1]
+        cos2 = c2 * p[CL2] - s2 * p[SL2]  # cos(2ψ + β_L2)
+        sin2 = s2 * p[CL2] + c2 * p[SL2]
+        r8 = r4 * r4
+        dr += bh * (p[A1H] * (1.0 - r4) * cos1 + p[A2H] * r * (1.0 - r8) * cos2)
+        dpsi += bh * (p[SIG] - p[A1H] * (r2 * r + 1.0 / r) * sin1 - p[A2H] * (1.0 + r8) * sin2)
+    dydt[0] = dr
+    dydt[1] = dpsi
+    dydt[2] = dn_dt(alpha, n, p[DELTA])
+
+
+MODEL = ClockModel(
+    name="hannay2019", title="Hannay, Booth & Forger 2019 (single population)", state=("R", "psi", "n"),
+    rhs=rhs, prepare=prepare, pack=pack, marker_kind=MARKER_PHASE, marker_index=1,
+    initial=np.array([0.82041911, 1.71383697, 0.52318122]), marker_level=math.pi, cite="hannay2019",
+)

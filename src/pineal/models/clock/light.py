@@ -1,0 +1,41 @@
+"""Process L: the photoreceptor state n shared by every clock model (Kronauer, Forger & Jewett 1999).
+
+    dn/dt = 60 · [α(I)(1 − n) − β n]      (rates per minute, ×60 → per hour; models.md §1)
+
+The forms of α(I) differ by model and live here so no equation appears twice.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+
+
+@nb.njit(cache=True, inline="always")
+def alpha_power(lux, alpha0, i0, p):
+    """α(I) = α₀ (I/I₀)^p (Forger 1999, Jewett 1999)."""
+    if lux <= 0.0:
+        return 0.0
+    return alpha0 * (lux / i0) ** p
+
+
+@nb.njit(cache=True, inline="always")
+def alpha_power_saturating(lux, alpha0, i0, p, i1):
+    """α(I) = α₀ (I/I₀)^p · I/(I + I₁) (St Hilaire 2007)."""
+    if lux <= 0.0:
+        return 0.0
+    return alpha0 * (lux / i0) ** p * lux / (lux + i1)
+
+
+@nb.njit(cache=True, inline="always")
+def alpha_hill(lux, alpha0, i0, p):
+    """α(I) = α₀ I^p / (I^p + I₀) (Hannay 2019, as implemented; models.md §5)."""
+    if lux <= 0.0:
+        return 0.0
+    ip = lux ** p
+    return alpha0 * ip / (ip + i0)
+
+
+@nb.njit(cache=True, inline="always")
+def dn_dt(alpha, n, beta):
+    """Process L photoreceptor kinetics, per hour."""
+    return 60.0 * (alpha * (1.0 - n) - beta * n)
