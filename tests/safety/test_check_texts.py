@@ -209,3 +209,27 @@ def test_pregnancy_safe_claim_is_not_supported():
 def test_extractor_keeps_positions_and_sentence_index():
     ds = extract_doses("First sentence. Then 3 mg melatonin.")
     assert ds[0].sentence == 1 and "Then 3 mg melatonin." in ds[0].quote
+
+
+def test_no_side_effects_claim_is_not_supported():
+    r = run("Melatonin is natural and has no side effects.")
+    c = topic(r, "no_side_effects")
+    assert not c["negated"] and c["verdict"] == "not supported"
+
+
+def test_not_a_sedative_is_not_an_interaction_claim():
+    r = run("Melatonin is not a sedative, and studies show it isn't habit-forming. Store gummies safely.")
+    assert {c["topic"] for c in r["claims"]} == {"drowsiness", "dependency"}
+    assert all(c["negated"] for c in r["claims"])
+
+
+def test_covid_prevention_claim_is_not_established():
+    c = topic(run("Some websites now claim that melatonin prevents COVID-19."), "immunity")
+    assert c["verdict"] == "insufficient evidence"
+
+
+def test_product_label_text():
+    r = run("SleepWell Extra Strength — 10mg melatonin per gummy. Supports restful sleep*. Take 1–2 gummies 30 "
+            "minutes before bed. Do not use if pregnant or nursing.")
+    assert mel_doses(r) == [(10.0, None)]
+    assert topic(r, "pregnancy")["verdict"] == "supported"
