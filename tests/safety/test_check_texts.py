@@ -233,3 +233,18 @@ def test_product_label_text():
             "minutes before bed. Do not use if pregnant or nursing.")
     assert mel_doses(r) == [(10.0, None)]
     assert topic(r, "pregnancy")["verdict"] == "supported"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("melatonin: 3 mg; vitamin B6: 10 mg", [(3.0, None, "melatonin"), (10.0, None, "vitamin b6")]),
+    ("Melatonin 3 mg, 5 mg and 10 mg tablets are sold.", [(3.0, None, "melatonin"), (5.0, None, "melatonin"),
+                                                          (10.0, None, "melatonin")]),
+    ("Melatonin 2,5 mg", [(2.5, None, "melatonin")]),
+    ("melatonin 5mg-10mg", [(5.0, 10.0, "melatonin")]),
+    ("I take 6 mg melatonin + 400 mg magnesium glycinate", [(6.0, None, "melatonin"), (400.0, None, "magnesium")]),
+    ("Take 3 to 5 milligrams of melatonin.", [(3.0, 5.0, "melatonin")]),
+    ("a 10-milligram melatonin tablet", [(10.0, None, "melatonin")]),
+])
+def test_lists_labels_and_spellings(text, expected):
+    got = [(d.amount_mg, d.amount_high_mg, d.substance) for d in extract_doses(text)]
+    assert got == expected

@@ -24,7 +24,8 @@ ADULT_KG, CHILD_KG = 70.0, 20.0
 #: at most this many distinct doses get a PK simulation
 MAX_PK = 20
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9}(?:\.\d+)?|\.\d+"
+# thousands with commas ("1,000"), a decimal comma ("2,5"), plain decimals
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9},\d{1,2}(?!\d)|\d{1,9}(?:\.\d+)?|\.\d+"
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100, "a hundred": 100, "half a": 0.5}
 _NUMBER = rf"(?:{_NUM}|\b(?i:{'|'.join(sorted(_WORDNUM, key=len, reverse=True))}))"
@@ -32,7 +33,7 @@ _NUMBER = rf"(?:{_NUM}|\b(?i:{'|'.join(sorted(_WORDNUM, key=len, reverse=True))}
 _UNIT = r"(?:(?i:mg|milligrams?|mcg|micrograms?|ug)|[µμ]g|g|(?i:grams?))"
 _AMOUNT = re.compile(
     rf"(?<![\w.,])(?P<a>{_NUMBER})(?:\s*(?P<u1>{_UNIT}))?"
-    rf"(?:\s*(?:-|–|—|(?i:to|or|and))\s*(?P<b>{_NUMBER}))?\s*-?(?P<u>{_UNIT})(?![\w])"
+    rf"(?:\s*(?P<sep>-|–|—|(?i:to|or|and))\s*(?P<b>{_NUMBER}))?\s*-?(?P<u>{_UNIT})(?![\w])"
     r"(?P<kg>\s*(?:/|(?i:per))\s*(?i:kg|kilograms?)(?:\s+(?i:of\s+body\s*weight))?)?")
 _UNIT_WORD = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ug": "mcg",
               "µg": "mcg", "μg": "mcg", "gram": "g", "grams": "g"}
@@ -93,7 +94,9 @@ class DoseMention:
 
 def _number(s: str) -> float:
     s = s.strip().lower()
-    return float(_WORDNUM[s]) if s in _WORDNUM else float(s.replace(",", ""))
+    if s in _WORDNUM:
+        return float(_WORDNUM[s])
+    return float(s.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", s) else s.replace(",", ""))
 
 
 def _mg(num: str, unit: str) -> float | None:
@@ -119,6 +122,22 @@ def _nearest_label(patterns: dict[str, re.Pattern], s: str, pos: int) -> str | N
     return min(hits, key=lambda h: max(h[0] - pos, pos - h[1], 0))[2]
 
 
+def _amounts(m: re.Match, s: str) -> list[tuple[int, int, float, float | None]]:
+    """(start, end, low mg, high mg or None) of one match: a range, or two amounts for "3 mg and 5 mg"."""
+    unit = m.group("u")
+    lo = _mg(m.group("a"), m.group("u1") or unit)
+    if lo is None:
+        return []
+    if not m.group("b"):
+        return [(m.start(), m.end(), lo, None)]
+    hi = _mg(m.group("b"), unit)
+    if hi is None:
+        return []
+    if m.group("sep").lower() in ("and", "or") and "between" not in s[max(0, m.start() - 12):m.start()].lower():
+        return [(m.start(), m.end("u1") if m.group("u1") else m.end("a"), lo, None), (m.start("b"), m.end(), hi, None)]
+    return [(m.start(), m.end(), min(lo, hi), max(lo, hi))]
+
+
 def extract_doses(text: str) -> list[DoseMention]:
     """Every amount with a mass unit, attributed to a substance (melatonin or another)."""
     text = tx.normalise(text)
@@ -129,25 +148,20 @@ def extract_doses(text: str) -> list[DoseMention]:
         s = sent.text
         found, starts = attr.sentence(s)
         for m in _AMOUNT.finditer(s):
-            unit = m.group("u")
-            lo = _mg(m.group("a"), m.group("u1") or unit)
-            hi = _mg(m.group("b"), unit) if m.group("b") else None
-            if lo is None or (m.group("b") and hi is None):
-                continue
-            if hi is not None and hi < lo:
-                lo, hi = hi, lo
-            substance = tx.named_after(s, m.end(), found) or attr.nearest(found, starts, m.start(), m.end())
-            before = s[max(0, m.start() - 40):m.start()]
-            context = "limit" if _LIMIT.search(before) else ("warning" if _WARN.search(tx.clause_before(s, m.start()))
-                                                              else "stated")
-            freq = _FREQ.search(s, m.end(), m.end() + 60)
-            out.append(DoseMention(
-                text=m.group(0).strip(), start=sent.start + m.start(), sentence=sent.index, amount_mg=lo,
-                amount_high_mg=hi, unit=_UNIT_WORD.get(unit.lower(), unit.lower()), per_kg=bool(m.group("kg")),
-                substance=substance, frequency=freq.group(0).lower() if freq else None,
-                population=_nearest_label(_POP_RE, s[max(0, m.start() - 60):m.end() + 60], min(60, m.start())),
-                purpose=_nearest_label(_PURPOSE, s[max(0, m.start() - 150):m.end() + 150], min(150, m.start())),
-                context=context, quote=_quote(s)))
+            for start, end, lo, hi in _amounts(m, s):
+                substance = tx.named_after(s, end, found) or attr.nearest(found, starts, start, end)
+                before = s[max(0, start - 40):start]
+                context = "limit" if _LIMIT.search(before) else (
+                    "warning" if _WARN.search(tx.clause_before(s, start)) else "stated")
+                freq = _FREQ.search(s, end, end + 60)
+                unit = m.group("u")
+                out.append(DoseMention(
+                    text=s[start:end].strip(), start=sent.start + start, sentence=sent.index, amount_mg=lo,
+                    amount_high_mg=hi, unit=_UNIT_WORD.get(unit.lower(), unit.lower()), per_kg=bool(m.group("kg")),
+                    substance=substance, frequency=freq.group(0).lower() if freq else None,
+                    population=_nearest_label(_POP_RE, s[max(0, start - 60):end + 60], min(60, start)),
+                    purpose=_nearest_label(_PURPOSE, s[max(0, start - 150):end + 150], min(150, start)),
+                    context=context, quote=_quote(s)))
         attr.advance(found)
     return out
 

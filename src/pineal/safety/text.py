@@ -155,13 +155,25 @@ def named_after(sentence: str, end: int, found: list[Mention]) -> str | None:
     return None
 
 
+#: punctuation between an amount and a substance name that makes the name belong elsewhere
+_SEP = re.compile(r"[;,]")
+_SEP_AFTER = re.compile(r"[;,:]")
+
+
+def sentence_gap(s: str, a: int, b: int) -> str:
+    """The text between two positions (bounded, so attribution stays cheap)."""
+    return s[a:min(b, a + 200)]
+
+
 class Attributor:
     """Which substance an amount or a claim at a position belongs to (nearest mention in the sentence)."""
 
     def __init__(self, text_mentions_melatonin: bool):
         self.context = MELATONIN if text_mentions_melatonin else None
+        self._s = ""
 
     def sentence(self, sentence: str) -> tuple[list[Mention], list[int]]:
+        self._s = sentence
         found = mentions(sentence)
         return found, [m.start for m in found]
 
@@ -178,7 +190,9 @@ class Attributor:
             return after.substance if after else self.context
         if after is None:
             return before.substance
-        return before.substance if start - before.end < after.start - end else after.substance
+        gap_before = start - before.end + (50 if _SEP.search(sentence_gap(self._s, before.end, start)) else 0)
+        gap_after = after.start - end + (50 if _SEP_AFTER.search(sentence_gap(self._s, end, after.start)) else 0)
+        return before.substance if gap_before <= gap_after else after.substance
 
     def advance(self, found: list[Mention]) -> None:
         """Carry the last substance of a sentence into the next ones (for 'take 3 mg before bed')."""
