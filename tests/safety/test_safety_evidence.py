@@ -70,3 +70,37 @@ def test_schema_rejects_an_item_without_sources():
         evidence.Fact(id="x", statement="y", grade="P", sources=[])
     with pytest.raises(ValidationError):
         evidence.Fact(id="x", statement="y", grade="Q", sources=["galley2014"])
+
+
+@pytest.mark.parametrize(("eid", "value", "ci"), [
+    ("insomnia_sleep_latency", -7.06, (-9.75, -4.37)),        # validation.md EF-1
+    ("insomnia_total_sleep", 8.25, (1.74, 14.75)),            # EF-1
+    ("insomnia_sleep_quality", 0.22, (0.12, 0.32)),           # EF-1
+    ("dsps_sleep_onset_ma", -38.8, (-50.3, -27.3)),           # EF-2
+    ("dsps_sleep_onset_rct", -36.0, (None, None)),            # EF-2
+    ("dose_response_peak", 4.0, (None, None)),                # EF-3
+    ("jet_lag_nnt", 2.0, (None, None)),                       # EF-4
+    ("shift_work_daytime_sleep", 24.0, (9.8, 38.9)),          # EF-5
+    ("depressive_symptoms", -0.17, (-0.38, 0.05)),            # EF-6
+    ("adverse_events_10mg_plus", 1.40, (1.15, 1.69)),         # SF-1
+])
+def test_effect_sizes_match_validation_reference_outputs(eid, value, ci):
+    e = load().effect(eid)
+    assert (e.value, (e.low, e.high)) == (value, ci)
+
+
+def test_reference_safety_facts_are_in_the_evidence():
+    ev = load()
+    reports = {r.id: r for r in ev.reports}
+    assert "drowsiness in all" in reports["one_gram_day"].outcome                            # SF-2
+    assert "GCS 8" in reports["overdose_900mg"].outcome and "32 h" in reports["overdose_900mg"].outcome
+    assert any("no tolerance" in d.statement and "no suppression" in d.statement for d in ev.dependency)  # SF-3
+    assert "530%" in reports["paediatric_ingestions"].outcome and "2 deaths" in reports["paediatric_ingestions"].outcome
+
+
+def test_effect_size_ci_must_contain_the_estimate():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        evidence.EffectSize(id="x", purpose="sleep", outcome="o", value=5, low=6, high=7, unit="min", grade="R",
+                            sources=["ferracioli2013"])

@@ -61,6 +61,22 @@ class Purpose(Item):
     effect: str
 
 
+class EffectSize(Item):
+    id: str
+    purpose: str
+    outcome: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    unit: str
+
+    @model_validator(mode="after")
+    def _ci_brackets_value(self) -> EffectSize:
+        if self.low is not None and self.high is not None and not self.low <= self.value <= self.high:
+            raise ValueError(f"effect size {self.id}: {self.value} is outside [{self.low}, {self.high}]")
+        return self
+
+
 class Fact(Item):
     id: str
     statement: str
@@ -160,6 +176,7 @@ class Evidence(BaseModel):
     model_config = ConfigDict(extra="forbid")
     bands: list[Band]
     purposes: list[Purpose]
+    effect_sizes: list[EffectSize]
     facts: list[Fact]
     adverse_effects: list[AdverseEffect]
     reports: list[Report]
@@ -179,6 +196,9 @@ class Evidence(BaseModel):
 
     def purpose(self, pid: str) -> Purpose:
         return next(p for p in self.purposes if p.id == pid)
+
+    def effect(self, eid: str) -> EffectSize:
+        return next(e for e in self.effect_sizes if e.id == eid)
 
     def fact(self, fid: str) -> Fact:
         return next(f for f in self.facts if f.id == fid)
@@ -218,7 +238,7 @@ def load() -> Evidence:
     doses, adverse = _read("doses.toml"), _read("adverse.toml")
     regulatory = _read("regulatory.toml")
     ev = Evidence(
-        bands=doses["band"], purposes=doses["purpose"], facts=doses["fact"],
+        bands=doses["band"], purposes=doses["purpose"], effect_sizes=doses["effect_size"], facts=doses["fact"],
         adverse_effects=adverse["effect"], reports=adverse["report"], dependency=adverse["dependency"],
         interactions=_read("interactions.toml")["interaction"], populations=_read("populations.toml")["population"],
         statuses=regulatory["status"], label_accuracy=regulatory["label_accuracy"],
@@ -226,6 +246,10 @@ def load() -> Evidence:
     )
     for item in ev.items():
         item.resolved()
+    purposes = {p.id for p in ev.purposes}
+    for e in ev.effect_sizes:
+        if e.purpose not in purposes:
+            raise ValueError(f"effect size {e.id}: unknown purpose '{e.purpose}'")
     return ev
 
 
