@@ -119,3 +119,13 @@ def test_cli_errors_exit_2_without_traceback(tmp_path):
         p = _cli_error(list(args))
         assert p.returncode == 2, (args, p.stderr)
         assert "Traceback" not in p.stderr and words in " ".join(p.stderr.split()), (args, p.stderr)
+
+
+def test_cli_reads_stdin():
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-c", "from pineal.cli import main; main()", "check", "--file", "-", "--json"],
+                       input=b"Melatonin 0.3 mg before bed.", capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["doses"][0]["amount_mg"] == 0.3

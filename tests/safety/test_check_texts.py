@@ -248,3 +248,31 @@ def test_product_label_text():
 def test_lists_labels_and_spellings(text, expected):
     got = [(d.amount_mg, d.amount_high_mg, d.substance) for d in extract_doses(text)]
     assert got == expected
+
+
+def test_high_band_dose_is_only_partly_supported():
+    d = run("Melatonin 10 milligrams nightly helped me.")["doses"][0]
+    assert d["band"] == "high" and d["verdict"] == "partly supported"
+
+
+def test_pk_consequence_is_none_without_the_pk_model(monkeypatch):
+    import sys
+
+    import pineal.models
+    from pineal.safety import claims
+
+    monkeypatch.setitem(sys.modules, "pineal.models.pk", None)  # import now raises ImportError
+    monkeypatch.delattr(pineal.models, "pk", raising=False)
+    assert claims._pk_consequence(3.0) is None
+    assert run("Take 3 mg of melatonin.")["doses"][0]["pk"] is None
+
+
+def test_pk_consequence_scales_with_dose():
+    from pineal.safety import claims
+
+    low, high = claims._pk_consequence(1.0), claims._pk_consequence(10.0)
+    if low is None:
+        pytest.skip("PK model not available")
+    assert high["cmax_pg_ml"] > 5 * low["cmax_pg_ml"]
+    assert 20 < low["t_half_min"] < 90 and 10 < low["tmax_min"] < 120
+    assert not low["extrapolated"]

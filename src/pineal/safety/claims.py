@@ -270,9 +270,9 @@ def _dose_item(group: list[DoseMention], with_pk: bool = True) -> dict:
     if context == "warning":
         verdict = "supported" if rank >= 3 else "partly supported"
         parts.insert(0, "the text warns against this amount")
-    elif worst["ratio_to_studied_max"] <= 1 and rank <= 2:
+    elif worst["ratio_to_studied_max"] <= 1 and rank <= 1:
         verdict = "supported" if "children" not in pops else "partly supported"
-    elif rank <= 2:
+    elif rank <= 2:  # high band: past the ~4 mg dose-response peak and the 5 mg jet-lag ceiling
         verdict = "partly supported"
     elif rank == 3:
         verdict = "not supported"
