@@ -129,3 +129,14 @@ def test_cli_reads_stdin():
                        input=b"Melatonin 0.3 mg before bed.", capture_output=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["doses"][0]["amount_mg"] == 0.3
+
+
+def test_cli_human_report_of_the_sample_article():
+    from pathlib import Path
+
+    article = Path(__file__).parents[1] / "data" / "articles" / "seed-1000mg-melatonin.txt"
+    res = runner.invoke(app, ["check", "--file", str(article)], env={"COLUMNS": "250"})
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.stdout.split())
+    assert "1000 mg" in out and "overdose range" in out and "missing: somnolence, hypothermia, interactions" in out
+    assert out.count("not medical advice") >= 2  # at the top and at the end

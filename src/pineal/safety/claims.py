@@ -142,7 +142,7 @@ def extract_doses(text: str) -> list[DoseMention]:
     """Every amount with a mass unit, attributed to a substance (melatonin or another)."""
     text = tx.normalise(text)
     sents = tx.sentences(text)
-    attr = tx.Attributor(bool(tx._MELATONIN_RE.search(text)))
+    attr = tx.Attributor(bool(tx.MELATONIN_RE.search(text)))
     out: list[DoseMention] = []
     for sent in sents:
         s = sent.text
@@ -370,7 +370,7 @@ def extract_claims(text: str, doses: list[DoseMention] | None = None) -> list[Cl
     if mel:
         counts = Counter((d.amount_high_mg or d.amount_mg) * (ADULT_KG if d.per_kg else 1.0) for d in mel)
         headline = max(counts, key=lambda k: (counts[k], k))
-    attr = tx.Attributor(bool(tx._MELATONIN_RE.search(text)))
+    attr = tx.Attributor(bool(tx.MELATONIN_RE.search(text)))
     claims: list[Claim] = []
     ae_named: set[str] = set()
     ae_sentences = 0

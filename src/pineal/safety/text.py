@@ -21,7 +21,7 @@ TEXT_ALLOWED = "non-empty UTF-8 text of at most 1 MB (1,000,000 bytes)"
 MAX_SENTENCE = 2000
 
 MELATONIN = "melatonin"
-_MELATONIN_RE = re.compile(r"\bmelatonin\w*|\bsleep hormone\b", re.IGNORECASE)
+MELATONIN_RE = re.compile(r"\bmelatonin\w*|\bsleep hormone\b", re.IGNORECASE)
 #: common substances other than melatonin that texts dose alongside it (interaction drugs are added at load)
 OTHER_SUBSTANCES = (
     r"vitamin\s?[a-k]\d{0,2}", "magnesium", "zinc", "iron", "calcium", "potassium", "caffeine", "cbd",
@@ -131,7 +131,7 @@ class Mention:
 
 def mentions(sentence: str) -> list[Mention]:
     """Substance mentions in a sentence, sorted by position (melatonin or another substance)."""
-    found = [Mention(m.start(), m.end(), MELATONIN) for m in _MELATONIN_RE.finditer(sentence)]
+    found = [Mention(m.start(), m.end(), MELATONIN) for m in MELATONIN_RE.finditer(sentence)]
     found += [Mention(m.start(), m.end(), m.group(0).lower()) for m in _other_re().finditer(sentence)]
     return sorted(found, key=lambda x: x.start)
 
