@@ -14,7 +14,7 @@ import numba as nb
 import numpy as np
 
 from pineal.models.clock import MARKER_MIN, ClockModel
-from pineal.models.clock.light import alpha_power, dn_dt
+from pineal.models.clock.light import alpha_power, dn_dt, gated_drive
 
 # packed parameter vector layout
 MU, K, G, A0, BETA, P, I0, B, W2 = range(9)
@@ -42,7 +42,7 @@ def rhs(t, y, a, p, dydt):
     xc = y[1]
     n = y[2]
     alpha = a[0]
-    bb = p[G] * alpha * (1.0 - n) * (1.0 - p[B] * x) * (1.0 - p[B] * xc)
+    bb = gated_drive(p[G], alpha, n, p[B], x, xc)
     dydt[0] = _PI12 * (xc + bb)
     dydt[1] = _PI12 * (p[MU] * (xc - (4.0 / 3.0) * xc * xc * xc) - x * (p[W2] + p[K] * bb))
     dydt[2] = dn_dt(alpha, n, p[BETA])

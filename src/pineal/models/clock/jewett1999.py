@@ -14,7 +14,7 @@ import numba as nb
 import numpy as np
 
 from pineal.models.clock import MARKER_MIN, ClockModel
-from pineal.models.clock.light import alpha_power, dn_dt
+from pineal.models.clock.light import alpha_power, dn_dt, gated_drive
 
 MU, Q, K, G, A0, BETA, P, I0, B, W2 = range(10)
 _PI12 = math.pi / 12.0
@@ -48,7 +48,7 @@ def rhs(t, y, a, p, dydt):
     xc = y[1]
     n = y[2]
     alpha = a[0]
-    bb = p[G] * alpha * (1.0 - n) * (1.0 - p[B] * x) * (1.0 - p[B] * xc)
+    bb = gated_drive(p[G], alpha, n, p[B], x, xc)
     dydt[0] = _PI12 * (xc + p[MU] * vdp7(x) + bb)
     dydt[1] = _PI12 * (p[Q] * bb * xc - x * (p[W2] + p[K] * bb))
     dydt[2] = dn_dt(alpha, n, p[BETA])

@@ -39,3 +39,9 @@ def alpha_hill(lux, alpha0, i0, p):
 def dn_dt(alpha, n, beta):
     """Process L photoreceptor kinetics, per hour."""
     return 60.0 * (alpha * (1.0 - n) - beta * n)
+
+
+@nb.njit(cache=True, inline="always")
+def gated_drive(g, alpha, n, b, x, xc):
+    """Light drive to a Kronauer-family oscillator, B = G α (1 − n)(1 − b x)(1 − b x_c) (models.md §1)."""
+    return g * alpha * (1.0 - n) * (1.0 - b * x) * (1.0 - b * xc)

@@ -20,7 +20,7 @@ import numpy as np
 
 from pineal.models.clock import MARKER_MIN, ClockModel
 from pineal.models.clock.jewett1999 import vdp7
-from pineal.models.clock.light import alpha_power_saturating, dn_dt
+from pineal.models.clock.light import alpha_power_saturating, dn_dt, gated_drive
 
 MU, Q, K, G, A0, BETA, P, I0, I1, B, W2, RHO, PHI_XCX, WMZ0, WMZ1 = range(15)
 _PI12 = math.pi / 12.0
@@ -55,7 +55,7 @@ def rhs(t, y, a, p, dydt):
     n = y[2]
     alpha = a[0]
     sigma = 1.0 if a[1] >= 0.5 else 0.0
-    bb = p[G] * alpha * (1.0 - n) * (1.0 - p[B] * x) * (1.0 - p[B] * xc)
+    bb = gated_drive(p[G], alpha, n, p[B], x, xc)
     drive = 1.0 / 3.0 - sigma
     if sigma > 0.0:
         psi = psi_cx(x, xc, p)
