@@ -276,3 +276,31 @@ def test_pk_consequence_scales_with_dose():
     assert high["cmax_pg_ml"] > 5 * low["cmax_pg_ml"]
     assert 20 < low["t_half_min"] < 90 and 10 < low["tmax_min"] < 120
     assert not low["extrapolated"]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("My doctor said melatonin can't hurt, so I give 3 mg to my 2-year-old every night.", "not supported"),
+    ("Melatonin is safe for adults, but it is not safe for kids.", "supported"),
+    ("Melatonin gummies are harmless for toddlers.", "not supported"),
+    ("Ask your paediatrician before giving melatonin to a 6-year-old.", "supported"),
+])
+def test_children_safety_phrasings(text, verdict):
+    assert topic(run(text), "children")["verdict"] == verdict
+
+
+def test_child_age_makes_a_childrens_dose():
+    d = run("I give 3 mg of melatonin to my 2-year-old every night.")["doses"][0]
+    assert d["population"] == ["children"] and d["verdict"] == "partly supported"
+
+
+def test_not_just_is_not_a_negation():
+    r = run("Melatonin doesn't just help you sleep, it also strengthens your immune system.")
+    assert not topic(r, "insomnia")["negated"] and not topic(r, "immunity")["negated"]
+
+
+def test_named_interacting_drug_is_an_interaction_claim():
+    r = run("Warning: melatonin can be dangerous when combined with alcohol or benzodiazepines like Xanax.")
+    assert topic(r, "interactions")["verdict"] == "supported"
+    r = run("Melatonin has no interactions with other medications.")
+    c = topic(r, "interactions")
+    assert c["negated"] and c["verdict"] == "not supported"

@@ -40,8 +40,10 @@ _UNIT_WORD = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "microg
 _FREQ = re.compile(r"\b(?:daily|per\s+day|a\s+day|/day|each\s+day|every\s+(?:day|night|evening)|nightly|"
                    r"at\s+night|(?:once|twice|three\s+times)\s+(?:a|per)\s+day|before\s+bed(?:time)?|at\s+bedtime|"
                    r"as\s+needed|weekly)\b", re.IGNORECASE)
+#: "my 2-year-old", "a 10 month old": ages under 18
+CHILD_AGE = r"(?:1[0-7]|[1-9])[- ]?(?:years?|yrs?|months?)[- ]old"
 _POP = {"children": r"\b(?:child(?:ren)?|kids?|toddlers?|infants?|bab(?:y|ies)|p(?:a)?ediatric\w*|teens?|"
-                    r"teenagers?|adolescents?)\b",
+                    rf"teenagers?|adolescents?|{CHILD_AGE})\b",
         "older_adults": r"\b(?:older\s+adults?|elderly|seniors?|over\s+(?:55|60|65))\b",
         "pregnancy": r"\b(?:pregnan\w*|breast-?feeding)\b", "adults": r"\badults?\b"}
 _POP_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _POP.items()}
@@ -58,10 +60,11 @@ _LIMIT = re.compile(r"\b(?:no\s+more\s+than|not\s+(?:to\s+)?exceed|up\s+to|maxim
 _WARN = re.compile(r"\b(?:never|avoid|don't|do\s+not|overdose\w*|dangerous|toxic|lethal)\b", re.IGNORECASE)
 _AE_CUE = re.compile(r"\b(?:side[- ]?effects?|adverse|symptoms?|reactions?|(?:may|can|could|might)\s+cause|causes?|"
                      r"caused|experienc\w*|complications?|downsides?|drawbacks?|risks?)\b", re.IGNORECASE)
-_SAFE = re.compile(r"\bsafe(?:ly)?\b|\bharmless\b", re.IGNORECASE)
-_CAUTION = re.compile(r"\b(?:consult\w*|doctor|physician|p(?:a)?ediatrician|pharmacist|healthcare|avoid|"
-                      r"not\s+recommended|out\s+of\s+reach|keep\s+(?:away|out)|caution|supervision|midwife)\b",
-                      re.IGNORECASE)
+_SAFE = re.compile(r"\bsafe\b|\bharmless\b|\b(?:can't|cannot|won't)\s+hurt\b", re.IGNORECASE)
+_CAUTION = re.compile(r"\b(?:consult\w*|(?:ask|talk\s+to|speak\s+(?:to|with)|check\s+with)\s+(?:a|your)\s+"
+                      r"(?:doctor|physician|p(?:a)?ediatrician|pharmacist|gp|midwife|healthcare\s+provider)|avoid|"
+                      r"not\s+recommended|do\s+not\s+(?:use|give|take)|out\s+of\s+reach|keep\s+(?:away|out)|"
+                      r"caution|under\s+(?:medical\s+)?supervision)\b", re.IGNORECASE)
 #: topics that AE words would trigger wrongly inside a side-effect sentence
 _AE_SHADOWED = frozenset({"drowsiness", "mood", "safety"})
 
@@ -315,7 +318,19 @@ class Claim:
 
 @lru_cache(maxsize=1)
 def _topic_res() -> tuple[tuple[Topic, re.Pattern], ...]:
-    return tuple((t, re.compile(r"(?<![\w-])(?:" + "|".join(t.terms) + r")", re.IGNORECASE)) for t in load().topics)
+    return tuple((t, re.compile(r"(?<![\w-])(?:" + "|".join(_terms(t)) + r")", re.IGNORECASE)) for t in load().topics)
+
+
+#: interaction names too generic to signal an interaction claim by themselves
+_NOT_A_CLAIM = frozenset({"the pill", "wine", "beer", "spirits", "anticoagulant"})
+
+
+def _terms(t: Topic) -> list[str]:
+    """A topic's terms; the interactions topic also fires on any medicine with a caution- or danger-level entry."""
+    if t.id != "interactions":
+        return t.terms
+    names = {n for i in load().interactions if i.level != "info" for n in i.names} - _NOT_A_CLAIM
+    return t.terms + [re.escape(n) + r"\b" for n in sorted(names, key=len, reverse=True)]
 
 
 @lru_cache(maxsize=1)
@@ -331,11 +346,11 @@ def _drug_re() -> re.Pattern:
 
 
 def _judge(topic: Topic, s: str, pos: int, neg: bool, dose: float | None, in_sentence: bool) -> tuple[str, str]:
-    clause = tx.clause_before(s, pos) + s[pos:pos + 80]
-    if topic.safe_claim and topic.caution_claim:
+    if topic.safe_claim and topic.caution_claim:  # children, pregnancy: "safe for kids" vs "ask a doctor"
+        safe = min(_SAFE.finditer(s), key=lambda m: abs(m.start() - pos), default=None)  # nearest to the topic
         if _CAUTION.search(s):
             j = topic.caution_claim
-        elif _SAFE.search(clause) and not neg:
+        elif safe and not tx.negated(s, safe.start()):
             j = topic.safe_claim
         else:
             j = topic.negated if neg else topic.asserted

@@ -42,7 +42,7 @@ _SPLIT = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|\n+")
 _CLAUSE = re.compile(r"[,;:()]|\bbut\b|\bwhile\b|\balthough\b|\bhowever\b|\bwhereas\b|\bthough\b", re.IGNORECASE)
 _NEG_WORD = re.compile(
     r"\b(?:not|no|never|none|neither|nor|cannot|can't|won't|doesn't|don't|didn't|isn't|aren't|wasn't|weren't|"
-    r"without|fails?\s+to|unlikely\s+to|nothing)\b(?!\s+only\b)", re.IGNORECASE)
+    r"without|fails?\s+to|unlikely\s+to|nothing)\b(?!\s+(?:only|just|merely)\b)", re.IGNORECASE)
 _NEG_PHRASE = re.compile(
     r"\bno\s+(?:good\s+|real\s+|strong\s+|scientific\s+|clinical\s+|solid\s+)?(?:evidence|proof|data)\b|"
     r"\blittle\s+evidence\b|\black\s+of\s+evidence\b|\bnot\s+(?:been\s+)?(?:proven|shown|established)\b|"
