@@ -113,3 +113,25 @@ def test_assumed_covariates_are_reported():
     data = json.loads(out.stdout)
     assert "smoking_cyp1a2_activity" in data["assumptions"]
     assert any(w["code"] == "assumed_parameters" for w in data["warnings"])
+
+
+def test_hepatic_impairment_slows_clearance_and_warns():
+    base = json.loads(pineal("dose", "3 mg", "--at", "22:00", "--json").stdout)
+    liver = json.loads(pineal("dose", "3 mg", "--at", "22:00", "--json", "--condition", "cirrhosis").stdout)
+    assert liver["auc_pg_h_per_ml"] > 1.5 * base["auc_pg_h_per_ml"]
+    assert any("hepatic" in w["code"] for w in liver["warnings"])
+    assert "hepatic_impairment_clearance_ratio" in liver["assumptions"]
+
+
+def test_label_range_in_plasma():
+    data = json.loads(pineal("dose", "3 mg", "--at", "22:00", "--json", "--product", "gummy").stdout)
+    lab = data["label_range"]
+    assert lab["product"] == "gummy"
+    assert lab["delivered_mg"] == pytest.approx([3 * 0.74, 3 * 3.47], rel=0.02)
+    assert lab["cmax_pg_ml"][0] < data["cmax_pg_ml"] < lab["cmax_pg_ml"][1]
+
+
+def test_unknown_product_and_condition_are_clear_errors():
+    for args, field in ((["--product", "tea"], "product"), (["--condition", "gout-ish"], "condition")):
+        out = pineal("dose", "3 mg", "--at", "22:00", *args)
+        assert out.returncode == 2 and f"{field}:" in out.stderr and "Traceback" not in out.stderr

@@ -18,6 +18,7 @@ from pineal import exposure as ex
 from pineal.errors import InputError
 from pineal.models import pk
 from pineal.models.endogenous_profile import EndogenousProfile
+from pineal.safety import screen as screen_mod
 from pineal.timeline import next_clock_time
 
 #: largest single oral dose with human PK data (Galley 2014: 100 mg)
@@ -51,6 +52,7 @@ class DoseReport:
     population_cmax_pg_ml: tuple[float, float] = (0.0, 0.0)
     assumptions: list[str] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    label: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total_pg_ml(self) -> np.ndarray:
@@ -75,6 +77,7 @@ class DoseReport:
             "oral_bioavailability": r(self.bioavailability, 3),
             "population_cmax_pg_ml_5_95": [r(self.population_cmax_pg_ml[0]), r(self.population_cmax_pg_ml[1])],
             "assumptions": self.assumptions,
+            "label_range": self.label,
             "warnings": self.warnings,
             "definitions": {
                 "cmax_pg_ml": "peak plasma melatonin from the dose alone (pg/mL)",
@@ -142,6 +145,7 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
         assumptions=run.assumptions + pk.individual_parameters(subject)[1],
     )
     rep.warnings = model_warnings(rep) + safety_warnings(rep, product=product, **(screen_options or {}))
+    rep.label = label_range(rep, product or "supplement")
     return rep
 
 
@@ -162,13 +166,22 @@ def model_warnings(rep: DoseReport) -> list[dict[str, str]]:
 
 def safety_warnings(rep: DoseReport, product: str | None = None, **options) -> list[dict[str, str]]:
     """Clinical warnings from the safety screen (pineal.safety), given this dose's exposure."""
-    try:
-        from pineal.safety import screen as screen_mod
-    except ImportError:  # the safety layer is optional for the PK core
-        return []
     exposure = screen_mod.Exposure(cmax_pg_ml=rep.cmax_pg_ml, cmax_fold_endogenous=rep.cmax_fold_endogenous,
                                    hours_above_endogenous_peak=rep.hours_above_endogenous_peak,
                                    level_at_wake_pg_ml=rep.level_at_wake_pg_ml)
     found = screen_mod.screen(rep.dose_mg, route=rep.route, age=rep.subject.age, drugs=rep.subject.drugs,
-                              exposure=exposure, clock_hour=rep.at_clock_h, **options)
+                              exposure=exposure, clock_hour=rep.at_clock_h, product=product, **options)
     return [{"code": w.code, "level": w.level, "message": w.message} for w in found]
+
+
+def label_range(rep: DoseReport, product: str = "supplement") -> dict[str, Any]:
+    """What measured label inaccuracy (Erland 2017; Cohen 2023) means in plasma: Cmax at the lowest and highest
+    delivered amount for a product labelled ``rep.dose_mg``."""
+    lo, hi = screen_mod.label_range_mg(rep.dose_mg, product)
+    dose = pk.Dose.parse(rep.dose_mg, time_h=rep.at_clock_h, route=rep.route)
+    p, _ = pk.individual_parameters(rep.subject)
+    run = pk.simulate([dose], hours=rep.at_clock_h + 24.0, subjects=np.repeat(p[None, :], 2, axis=0),
+                      amount_scale=np.array([lo, hi]) / rep.dose_mg, output_every_h=1 / 60)
+    cmax = run.plasma_pg_ml.max(axis=1)
+    return {"product": product, "delivered_mg": [lo, hi], "cmax_pg_ml": [float(f"{c:.4g}") for c in cmax],
+            "cmax_fold_endogenous": [float(f"{c / rep.endogenous_peak_pg_ml:.4g}") for c in cmax]}

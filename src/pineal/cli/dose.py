@@ -13,6 +13,7 @@ from pineal import DISCLAIMER
 from pineal.errors import InputError
 from pineal.models import pk
 from pineal.quantities import parse_weight_kg
+from pineal.safety.screen import find_population
 from pineal.timeline import parse_clock_hours, parse_datetime
 
 LEVEL_STYLE = {"danger": "bold red", "caution": "yellow", "info": "cyan"}
@@ -44,6 +45,9 @@ def register(app: typer.Typer) -> None:
         oral_contraceptive: Annotated[bool, typer.Option(help="Takes an estrogen contraceptive.")] = False,
         pregnant: Annotated[bool, typer.Option(help="Pregnant.")] = False,
         breastfeeding: Annotated[bool, typer.Option(help="Breastfeeding.")] = False,
+        product: Annotated[str, typer.Option(help="Product type for label uncertainty: supplement or gummy.")] = (
+            "supplement"),
+        purpose: Annotated[str | None, typer.Option(help="What it is taken for, e.g. sleep, jet_lag.")] = None,
         condition: Annotated[list[str] | None, typer.Option(help="Condition, e.g. epilepsy (repeatable).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one stable JSON object.")] = False,
         plot: Annotated[str | None, typer.Option(help="Write a figure (.png, .svg or .pdf).")] = None,
@@ -54,14 +58,14 @@ def register(app: typer.Typer) -> None:
         drugs = [d.strip().lower() for d in (with_ or [])]
         subject = pk.Subject(weight_kg=parse_weight_kg(weight), age=age, sex=sex, smoker=smoker, fed=fed,
                              oral_contraceptive=oral_contraceptive,
-                             hepatic_impairment="hepatic impairment" in (condition or []),
+                             hepatic_impairment=any(_is_hepatic(c) for c in condition or ()),
                              drugs=tuple(d for d in drugs if d in pk.INTERACTING_DRUGS))
-        screen_options = {"pregnant": pregnant, "breastfeeding": breastfeeding,
+        screen_options = {"pregnant": pregnant, "breastfeeding": breastfeeding, "purpose": purpose,
                           "conditions": tuple(condition or ())}
         other_drugs = [d for d in drugs if d not in pk.INTERACTING_DRUGS]
         rep = report(amount, at_clock_h=_clock(at, "at"), route=route, subject=subject,
                      wake_clock_h=_clock(wake, "wake"), sleep_clock_h=_clock(sleep, "sleep"),
-                     screen_options=_screen_options(screen_options, other_drugs))
+                     product=product, screen_options=_screen_options(screen_options, other_drugs))
         if plot:
             from pineal.plot import dose_figure
 
@@ -72,14 +76,14 @@ def register(app: typer.Typer) -> None:
         _print(rep, plot)
 
 
+def _is_hepatic(condition: str) -> bool:
+    """Hepatic impairment (any synonym in the evidence base) also slows clearance in the PK model."""
+    pop = find_population(condition)
+    return pop is not None and pop.id == "hepatic_impairment"
+
+
 def _screen_options(options: dict, other_drugs: list[str]) -> dict:
     """Drugs without a PK magnitude go to the safety screen, which knows their interactions."""
-    try:
-        import pineal.safety.screen  # noqa: F401
-    except ImportError:
-        if other_drugs:
-            raise InputError("with", other_drugs[0], f"one of {', '.join(pk.INTERACTING_DRUGS)}") from None
-        return {}
     return {**options, "extra_drugs": tuple(other_drugs)}
 
 
@@ -103,6 +107,9 @@ def _print(rep, plot) -> None:
     t.add_row("back to the body's own level", f"{rep.hours_until_back_to_endogenous:.1f} h", "after the dose")
     t.add_row(f"level at wake ({j['wake']})", f"{rep.level_at_wake_pg_ml:,.4g} pg/mL",
               f"body alone: {float(rep.endogenous_pg_ml.min()):.0f}-{rep.endogenous_peak_pg_ml:.0f} pg/mL")
+    lab = rep.label
+    t.add_row(f"if the {lab['product']} label is off", f"{lab['cmax_pg_ml'][0]:,.3g}-{lab['cmax_pg_ml'][1]:,.3g} pg/mL",
+              f"peak if it holds {lab['delivered_mg'][0]:.3g}-{lab['delivered_mg'][1]:.3g} mg (measured products)")
     t.add_row("saliva at peak", f"{rep.saliva_cmax_pg_ml:,.4g} pg/mL", "plasma x 0.4 (unbound fraction)")
     c.print(t)
     for w in rep.warnings:
