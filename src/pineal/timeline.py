@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pineal.errors import InputError
@@ -70,8 +70,12 @@ def parse_datetime(text: str, field: str = "time", tz: tzinfo | None = None,
 
 
 def hours_between(start: datetime, end: datetime) -> float:
-    """Elapsed hours from ``start`` to ``end`` (aware datetimes; DST-correct)."""
-    return (end - start) / timedelta(hours=1)
+    """Elapsed hours from ``start`` to ``end`` (aware datetimes; DST-correct).
+
+    Both are converted to UTC first: Python subtracts two datetimes sharing a tzinfo as wall-clock times, which
+    would count the spring-forward night as 6 h instead of 5.
+    """
+    return (end.astimezone(UTC) - start.astimezone(UTC)) / timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,8 @@ class Clock:
         return hours_between(self.start, when)
 
     def at(self, hours: float) -> datetime:
-        return self.start + timedelta(hours=float(hours))
+        """The wall-clock time ``hours`` elapsed hours after the start (in the start's zone)."""
+        return (self.start.astimezone(UTC) + timedelta(hours=float(hours))).astimezone(self.start.tzinfo)
 
     def clock_text(self, hours: float) -> str:
         return self.at(hours).astimezone(self.start.tzinfo).strftime("%H:%M")
