@@ -197,4 +197,9 @@ def run() -> Outcome:
             "night range" if rate < 1 else "supraphysiological", low, high, "pg/mL", "andersen2016",
             "follows from CL (derived about 30, 61, 6100 pg/mL)")
 
-    return Outcome(NAME, TITLE, rows, series={})
+    sel = r.t_h <= 6.0
+    series = {"model": {"x": (r.t_h[sel] * 60).tolist(), "y": r.plasma_pg_ml[0, sel].tolist(),
+                        "label": "10 mg oral, Andersen 2016 cohort F"},
+              "data": {"x": [40.8], "y": [3550.5], "label": "Andersen 2016: median Cmax at mean tmax"},
+              "x_label": "minutes after the dose", "y_label": "plasma melatonin (pg/mL)"}
+    return Outcome(NAME, TITLE, rows, series=series)
