@@ -3,9 +3,12 @@
 * **CBTmin** — Kronauer family: the minimum of x plus the model's φ_ref; Hannay: ψ ≡ π. Detected inside the
   compiled solver from the step samples (streaming, memory O(1) per subject) and refined below the step size:
   parabolic interpolation of the minimum, quadratic interpolation of the phase crossing.
-* **DLMO** — by the model's phase convention, CBTmin − 7 h (Crowley 2003 convention). A melatonin model
-  (later issue) will add the plasma-threshold DLMO (10 pg/mL rising crossing) through :func:`dlmo`'s
-  ``method="plasma"`` hook; it is not available for light-only clock models.
+* **DLMO / DLMOff** — where the model has a melatonin state: the interpolated rising / falling crossing of
+  the body's own plasma melatonin through a threshold (plasma 10 pg/mL; saliva 3 or 4 pg/mL through the
+  saliva:plasma ratio), detected inside the compiled solver (:func:`level_update`). A rise counts as an onset
+  only after ``MIN_BELOW_H`` below the threshold, and a fall as an offset only if it stays below that long,
+  so light suppression at night or a dose does not create markers. For every model also the phase
+  convention CBTmin − 7 h (Crowley 2003), reported separately (pitfall P6).
 * **phase angle** to sleep onset, and the **phase shift** of a run against a reference run (advance > 0).
 
 Robustness to short light blips: a minimum of x is only accepted as the lowest point of a trough (x < 0)
@@ -19,9 +22,11 @@ import math
 import numba as nb
 import numpy as np
 
+from pineal import params
 from pineal.errors import InputError
 
 MIN_TROUGH_H = 4.0
+MIN_BELOW_H = 8.0
 DLMO_PHASE = "phase: CBTmin - 7 h (convention)"
 
 # marker work array layout (per subject)
@@ -123,18 +128,96 @@ def marker_update(kind, level, min_trough, t, v, ms, ev, count):
     return count
 
 
+# level crossings (melatonin onset / offset) — work array per level
+_LTA, _LVA, _LTB, _LVB, _LNS, _LBELOW, _LPEND, _LABOVE = range(8)
+LEVEL_WORK = 8
+
+
+@nb.njit(cache=True)
+def level_init(levels, t, v, ws):
+    """Start crossing detection at the first sample; a start below a level counts as long below."""
+    for k in range(levels.shape[0]):
+        ws[k, _LTB] = t
+        ws[k, _LVB] = v
+        ws[k, _LNS] = 1.0
+        ws[k, _LABOVE] = 1.0 if v >= levels[k] else 0.0
+        ws[k, _LBELOW] = -math.inf
+        ws[k, _LPEND] = math.nan
+
+
+@nb.njit(cache=True)
+def level_update(levels, min_below, t, v, ws, on, off, non, noff):
+    """Feed one sample; store confirmed onsets (rising) in on[k, :] and offsets (falling) in off[k, :]."""
+    for k in range(levels.shape[0]):
+        lev = levels[k]
+        ta = ws[k, _LTA]
+        va = ws[k, _LVA]
+        tb = ws[k, _LTB]
+        vb = ws[k, _LVB]
+        quad = ws[k, _LNS] >= 2.0
+        if ws[k, _LABOVE] == 0.0 and v >= lev:
+            tc = _crossing(ta, va, tb, vb, t, v, lev, quad)
+            if tc - ws[k, _LBELOW] >= min_below:
+                if not math.isnan(ws[k, _LPEND]):
+                    if noff[k] < off.shape[1]:
+                        off[k, noff[k]] = ws[k, _LPEND]
+                    noff[k] += 1
+                if non[k] < on.shape[1]:
+                    on[k, non[k]] = tc
+                non[k] += 1
+            ws[k, _LPEND] = math.nan  # a short dip: neither an offset nor an onset
+            ws[k, _LABOVE] = 1.0
+        elif ws[k, _LABOVE] > 0.0 and v < lev:
+            tc = _crossing(ta, va, tb, vb, t, v, lev, quad)
+            ws[k, _LBELOW] = tc
+            ws[k, _LPEND] = tc
+            ws[k, _LABOVE] = 0.0
+        elif not math.isnan(ws[k, _LPEND]) and t - ws[k, _LBELOW] >= min_below:
+            if noff[k] < off.shape[1]:
+                off[k, noff[k]] = ws[k, _LPEND]
+            noff[k] += 1
+            ws[k, _LPEND] = math.nan
+        ws[k, _LTA] = tb
+        ws[k, _LVA] = vb
+        ws[k, _LTB] = t
+        ws[k, _LVB] = v
+        ws[k, _LNS] += 1.0
+
+
+# --- DLMO definitions -----------------------------------------------------------------------------------
+
+#: definition -> (threshold parameter in params/melatonin.toml, measured in saliva?)
+DLMO_DEFINITIONS = {
+    "plasma_10": ("dlmo_plasma_pg_ml", False),
+    "saliva_3": ("dlmo_saliva_3_pg_ml", True),
+    "saliva_4": ("dlmo_saliva_4_pg_ml", True),
+}
+DEFINITION_TEXT = {
+    "plasma_10": "plasma melatonin rising through 10 pg/mL (interpolated)",
+    "saliva_3": "saliva melatonin rising through 3 pg/mL (saliva = plasma x saliva:plasma ratio)",
+    "saliva_4": "saliva melatonin rising through 4 pg/mL (saliva = plasma x saliva:plasma ratio)",
+    "phase": DLMO_PHASE,
+}
+
+
+def plasma_threshold(definition: str, saliva_ratio: float) -> float:
+    """The plasma level (pg/mL) whose rising crossing is the DLMO of ``definition``."""
+    if definition not in DLMO_DEFINITIONS:
+        raise InputError("definition", definition, f"one of {', '.join([*DLMO_DEFINITIONS, 'phase'])}")
+    key, in_saliva = DLMO_DEFINITIONS[definition]
+    level = params.load("melatonin")[key]
+    return level / saliva_ratio if in_saliva else level
+
+
+def tracked_levels(saliva_ratio: float) -> np.ndarray:
+    """Every plasma threshold of the DLMO definitions, once (the solver tracks their crossings)."""
+    return np.unique(np.round([plasma_threshold(d, saliva_ratio) for d in DLMO_DEFINITIONS], 9))
+
+
 # --- post-processing (numpy, per subject) -----------------------------------------------------------
 
-def dlmo(cbtmin: np.ndarray, cbt_to_dlmo: float | np.ndarray = 7.0, method: str = "phase") -> np.ndarray:
-    """DLMO times from CBTmin times by the phase convention (CBTmin − 7 h).
-
-    ``method="plasma"`` (10 pg/mL rising crossing of simulated plasma melatonin) is the hook for the melatonin
-    model of a later issue; light-only clock models have no plasma state.
-    """
-    if method == "plasma":
-        raise InputError("dlmo method", method, "'phase' (plasma-threshold DLMO needs a melatonin model)")
-    if method != "phase":
-        raise InputError("dlmo method", method, "'phase' or 'plasma'")
+def dlmo(cbtmin: np.ndarray, cbt_to_dlmo: float | np.ndarray = 7.0) -> np.ndarray:
+    """DLMO times from CBTmin times by the phase convention (CBTmin − 7 h)."""
     offs = np.asarray(cbt_to_dlmo, dtype=float)
     if offs.ndim == 1 and np.ndim(cbtmin) == 2:
         offs = offs[:, None]

@@ -1,9 +1,11 @@
-"""Piecewise-constant input series: light (lux), sleep (0/1) and a dose-rate channel (DESIGN.md, inputs).
+"""Piecewise-constant input series: light (lux), sleep (0/1) and exogenous plasma melatonin (DESIGN.md, inputs).
 
 A :class:`Schedule` is a list of breakpoints ``times`` (hours from the simulation start) and the input
 values that hold on ``[times[j], times[j+1])``; the last values hold for ever, or the pattern repeats with
 ``period`` hours. Schedules are built from sleep/wake times and light episodes with array operations only
-(no per-sample loops). The solver steps exactly on these breakpoints (pitfall P3).
+(no per-sample loops). The solver steps exactly on these breakpoints (pitfall P3). The third channel carries the
+plasma melatonin (pg/mL) that doses add, computed by the PK model (``models/pk.py``) and laid over the light
+schedule with :meth:`Schedule.with_series` as interval means; elimination is linear, so it adds to the body's own.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from pineal.errors import InputError
 from pineal.timeline import parse_clock_hours
 
 #: input channels (the same order in every model's ``u``)
-LUX, SLEEP, DOSE = 0, 1, 2
+LUX, SLEEP, EXOGENOUS = 0, 1, 2
 N_INPUTS = 3
-CHANNELS = ("lux", "sleep", "dose_rate")
+CHANNELS = ("lux", "sleep", "exogenous_pg_ml")
 
 
 def _hours(value: str | float, field: str) -> float:
@@ -67,6 +69,8 @@ class Schedule:
             raise InputError("schedule.times", t.tolist()[:5], "finite, strictly increasing breakpoints (hours)")
         check_lux(v[:, LUX], "light")
         _check_sleep(v[:, SLEEP])
+        if not np.all(np.isfinite(v[:, EXOGENOUS])) or np.any(v[:, EXOGENOUS] < 0):
+            raise InputError("exogenous melatonin", v[:, EXOGENOUS].min(), "plasma melatonin in pg/mL, finite and >= 0")
         if self.period < 0 or not np.isfinite(self.period):
             raise InputError("schedule.period", self.period, "hours > 0, or 0 for a non-repeating schedule")
         if self.period > 0 and (t[0] != 0.0 or t[-1] >= self.period):
@@ -126,6 +130,24 @@ class Schedule:
         hit = last >= 0
         values[hit, ch] = vals[last[hit]]
         return Schedule(times, values).simplify()
+
+    def with_series(self, edges, values, channel: int | str = EXOGENOUS, until: float = 0.0) -> Schedule:
+        """Set a channel to ``values[i]`` on ``[edges[i], edges[i+1])`` (len(edges) = len(values) + 1); outside
+        the series the channel keeps its value. A repeating schedule is laid out until ``until`` hours (or the
+        series end) first: the result does not repeat. Used for exogenous plasma melatonin; vectorised."""
+        ch = CHANNELS.index(channel) if isinstance(channel, str) else int(channel)
+        e = np.asarray(edges, dtype=float)
+        v = np.asarray(values, dtype=float)
+        if e.ndim != 1 or v.ndim != 1 or e.size != v.size + 1 or v.size == 0 or np.any(np.diff(e) <= 0):
+            raise InputError("series", f"{e.size} edges, {v.size} values", "increasing edges, one more than values")
+        base = self.expand(max(float(e[-1]), until) + 1.0) if self.period > 0 else self
+        grid = np.unique(np.concatenate([base.times, e]))
+        grid = grid[grid >= base.times[0]]
+        out = base.at(grid).copy()
+        j = np.searchsorted(e, grid, side="right") - 1
+        inside = (j >= 0) & (j < v.size)
+        out[inside, ch] = v[j[inside]]
+        return Schedule(grid, out).simplify()
 
     def with_light(self, start, end, lux) -> Schedule:
         """Light episodes of ``lux`` on [start, end) hours (arrays allowed)."""

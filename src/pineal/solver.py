@@ -6,7 +6,12 @@
   equal RK4 sub-steps with rate × sub-step ≤ ``RATE_STEP`` — without this, dt = 0.5 h is unstable for Jewett
   1999 at 8000 lux.
 * Subjects run in parallel (``prange``); each has its own parameters and optionally its own schedule.
-* Output: the CBTmin-marker events (memory O(batch)) and the final state, plus optionally the state every
+* After every (sub)step the model's ``project`` keeps its states in their domain (concentrations ≥ 0).
+* The two kernels take the model's compiled functions as arguments, so they are compiled once per model and
+  process and not written to numba's disk cache: an index holding function-typed signatures from another
+  process cannot be re-saved ("underlying object has vanished"), which crashed a second model's first run.
+* Output: the CBTmin-marker events and, for a model with melatonin, the onsets/offsets of its plasma
+  melatonin through given levels (memory O(batch)), the final state, and optionally the state every
   ``record_every`` steps.
 """
 
@@ -19,7 +24,16 @@ import numba as nb
 import numpy as np
 
 from pineal.errors import InputError
-from pineal.markers import MARKER_WORK, MIN_TROUGH_H, marker_init, marker_update
+from pineal.markers import (
+    LEVEL_WORK,
+    MARKER_WORK,
+    MIN_BELOW_H,
+    MIN_TROUGH_H,
+    level_init,
+    level_update,
+    marker_init,
+    marker_update,
+)
 from pineal.models.clock import ClockModel, get
 from pineal.schedule import N_INPUTS, Schedule, ScheduleBatch, stack
 
@@ -44,10 +58,10 @@ def _rk4(rhs, t, h, y, a, p, k1, k2, k3, k4, yt):
         y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
 
 
-@nb.njit(cache=True)
-def _one(rhs, prepare, y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
-         rec_every, rec, ev):
-    """Integrate one subject in place; returns the number of marker events seen."""
+@nb.njit(cache=False)
+def _one(rhs, prepare, project, y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
+         rec_every, rec, ev, lidx, levels, on, off, non, noff):
+    """Integrate one subject in place; returns the number of CBTmin-marker events seen."""
     ns = y.shape[0]
     k1 = np.empty(ns)
     k2 = np.empty(ns)
@@ -55,21 +69,24 @@ def _one(rhs, prepare, y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, m
     k4 = np.empty(ns)
     yt = np.empty(ns)
     a = np.empty(vals.shape[1] + 1)
-    off = 0.0
+    off_t = 0.0
     if period > 0.0:
-        off = math.floor(t0 / period) * period
-    j = np.searchsorted(times[:nbs], t0 - off, side="right") - 1
+        off_t = math.floor(t0 / period) * period
+    j = np.searchsorted(times[:nbs], t0 - off_t, side="right") - 1
     if j < 0:
         j = 0
     if j + 1 < nbs:
-        seg_end = off + times[j + 1]
+        seg_end = off_t + times[j + 1]
     elif period > 0.0:
-        seg_end = off + period
+        seg_end = off_t + period
     else:
         seg_end = math.inf
     prepare(vals[j], p, a)
     ms = np.empty(MARKER_WORK)
     marker_init(mkind, mlevel, t0, y[midx], ms)
+    ws = np.empty((levels.shape[0], LEVEL_WORK))
+    if lidx >= 0:
+        level_init(levels, t0, y[lidx], ws)
     count = 0
     nrec = rec.shape[0]
     if nrec > 0:
@@ -94,22 +111,25 @@ def _one(rhs, prepare, y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, m
                 hs = h / m
                 for k in range(m):
                     _rk4(rhs, tt + k * hs, hs, y, a, p, k1, k2, k3, k4, yt)
+                    project(y)
             tt = end
             if cross:
                 j += 1
                 if j >= nbs:
                     j = 0
-                    off += period
+                    off_t += period
                 if j + 1 < nbs:
-                    seg_end = off + times[j + 1]
+                    seg_end = off_t + times[j + 1]
                 elif period > 0.0:
-                    seg_end = off + period
+                    seg_end = off_t + period
                 else:
                     seg_end = math.inf
                 prepare(vals[j], p, a)
             if end == t_next:
                 break
         count = marker_update(mkind, mlevel, mmin, t_next, y[midx], ms, ev, count)
+        if lidx >= 0:
+            level_update(levels, MIN_BELOW_H, t_next, y[lidx], ws, on, off, non, noff)
         if nrec > 0 and (step + 1) % rec_every == 0:
             r = (step + 1) // rec_every
             if r < nrec:
@@ -118,9 +138,9 @@ def _one(rhs, prepare, y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, m
     return count
 
 
-@nb.njit(cache=True, parallel=True)
-def _batch(rhs, prepare, y, p, tb, ub, nbk, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
-           rec_every, rec, ev, nev):
+@nb.njit(cache=False, parallel=True)
+def _batch(rhs, prepare, project, y, p, tb, ub, nbk, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
+           rec_every, rec, ev, nev, lidx, levels, on, off, non, noff):
     n_sub = y.shape[0]
     for s in nb.prange(n_sub):
         pi = 0
@@ -129,13 +149,14 @@ def _batch(rhs, prepare, y, p, tb, ub, nbk, period, t0, dt, n_steps, mkind, midx
         si = 0
         if tb.shape[0] > 1:
             si = np.int64(s)
-        nev[s] = _one(rhs, prepare, y[s], p[pi], tb[si], ub[si], nbk[si], period, t0, dt, n_steps, mkind, midx,
-                      mlevel, mmin, rec_every, rec[s], ev[s])
+        nev[s] = _one(rhs, prepare, project, y[s], p[pi], tb[si], ub[si], nbk[si], period, t0, dt, n_steps, mkind,
+                      midx, mlevel, mmin, rec_every, rec[s], ev[s], lidx, levels, on[s], off[s], non[s], noff[s])
 
 
 @dataclass
 class Run:
-    """Raw solver output: marker events (CBTmin times, offset applied), final states, optional records."""
+    """Raw solver output: marker events (CBTmin times, offset applied), melatonin onsets/offsets per level,
+    final states, optional records."""
 
     model: ClockModel
     t0: float
@@ -145,6 +166,9 @@ class Run:
     y_end: np.ndarray  # (S, n_state)
     times: np.ndarray | None = None  # (n_rec,)
     states: np.ndarray | None = None  # (S, n_rec, n_state)
+    levels: np.ndarray | None = None  # (L,) pg/mL of the model's plasma-melatonin state
+    onsets: np.ndarray | None = None  # (S, L, max_events) rising crossings (DLMO), NaN padded
+    offsets: np.ndarray | None = None  # (S, L, max_events) falling crossings (DLMOff)
 
 
 def check_dt(dt) -> float:
@@ -170,8 +194,11 @@ def check_days(days) -> float:
 
 def integrate(model: str | ClockModel, light: Schedule | ScheduleBatch | list[Schedule], y0: np.ndarray,
               p: np.ndarray, hours: float, dt: float = 0.1, t0: float = 0.0, record_every: int | None = None,
-              cbt_offset: float | np.ndarray = 0.0) -> Run:
-    """Integrate ``hours`` from ``t0``; y0 (S, n_state) or (n_state,); p (S or 1, n_params)."""
+              cbt_offset: float | np.ndarray = 0.0, levels=(10.0,)) -> Run:
+    """Integrate ``hours`` from ``t0``; y0 (S, n_state) or (n_state,); p (S or 1, n_params).
+
+    ``levels``: plasma melatonin thresholds (pg/mL) whose crossings are recorded, for a model with melatonin.
+    """
     mdl = get(model)
     dt = check_dt(dt)
     if not math.isfinite(hours) or hours <= 0:
@@ -197,14 +224,24 @@ def integrate(model: str | ClockModel, light: Schedule | ScheduleBatch | list[Sc
     else:
         record_every = 1
         rec = np.empty((n_sub, 0, mdl.n_state))
-    _batch(mdl.rhs, mdl.prepare, y, pv, batch.times, batch.values, batch.counts, float(batch.period),
+    lv = np.asarray(levels if mdl.has_melatonin else (), dtype=np.float64).reshape(-1)
+    if lv.size and (not np.all(np.isfinite(lv)) or np.any(lv <= 0)):
+        raise InputError("levels", lv.tolist(), "plasma melatonin thresholds in pg/mL, > 0")
+    max_levels = int(hours / MIN_BELOW_H) + 3  # an onset needs MIN_BELOW_H below the level before it
+    on = np.full((n_sub, lv.size, max_levels), np.nan)
+    off = np.full((n_sub, lv.size, max_levels), np.nan)
+    non = np.zeros((n_sub, lv.size), dtype=np.int64)
+    noff = np.zeros((n_sub, lv.size), dtype=np.int64)
+    _batch(mdl.rhs, mdl.prepare, mdl.project, y, pv, batch.times, batch.values, batch.counts, float(batch.period),
            float(t0), dt, n_steps, mdl.marker_kind, mdl.marker_index, float(mdl.marker_level), MIN_TROUGH_H,
-           int(record_every), rec, ev, nev)
-    if np.any(nev > max_events):
-        raise RuntimeError("marker buffer overflow: more CBTmin events than cycles allow (numerical blow-up?)")
+           int(record_every), rec, ev, nev, mdl.level_index, lv, on, off, non, noff)
+    if np.any(nev > max_events) or np.any(non > max_levels) or np.any(noff > max_levels):
+        raise RuntimeError("marker buffer overflow: more marker events than cycles allow (numerical blow-up?)")
     offs = np.broadcast_to(np.asarray(cbt_offset, dtype=float), (n_sub,))
     ev += offs[:, None]
     run = Run(model=mdl, t0=t0, t_end=t0 + n_steps * dt, dt=dt, cbtmin=ev, y_end=y)
+    if lv.size:
+        run.levels, run.onsets, run.offsets = lv, on, off
     if rec.shape[1]:
         run.times = t0 + dt * record_every * np.arange(rec.shape[1])
         run.states = rec

@@ -41,4 +41,4 @@ def test_experiment_all_models_json():
     assert res.exit_code == 0, res.output
     obj = json.loads(res.output)
     assert obj["default_model"] == "sthilaire2007"
-    assert set(obj["models"]) == {"forger1999", "jewett1999", "sthilaire2007", "hannay2019"}
+    assert set(obj["models"]) == {"forger1999", "jewett1999", "sthilaire2007", "hannay2019", "hannay2019+melatonin"}

@@ -73,7 +73,8 @@ def test_phase_shift_sign_and_batch():
 def test_phase_angle_and_dlmo_hook():
     assert markers.phase_angle(np.array([21.0, 47.5]), 23.0).tolist() == [2.0, -0.5]
     with pytest.raises(InputError):
-        markers.dlmo(np.array([4.0]), method="plasma")
+        markers.plasma_threshold("saliva_5", 0.4)
+    assert markers.plasma_threshold("saliva_3", 0.4) == pytest.approx(7.5)
     assert markers.dlmo(np.array([28.0]), 7.0).tolist() == [21.0]
 
 

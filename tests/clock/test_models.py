@@ -13,7 +13,7 @@ MODELS = clock.names()
 
 
 def test_registry_and_unknown_model():
-    assert MODELS == ["forger1999", "hannay2019", "jewett1999", "sthilaire2007"]
+    assert MODELS == ["forger1999", "hannay2019", "hannay2019+melatonin", "jewett1999", "sthilaire2007"]
     with pytest.raises(InputError) as err:
         clock.get("kronauer")
     assert err.value.field == "model"
@@ -37,17 +37,18 @@ def test_override_unknown_param_is_error():
 
 @pytest.mark.parametrize("name", MODELS)
 @settings(max_examples=80, deadline=None)
-@given(y=st.tuples(st.floats(-2.0, 2.0), st.floats(-2.0, 2.0), st.floats(0.0, 1.0)),
-       lux=st.floats(0.0, 1e5), sleep=st.sampled_from([0.0, 1.0]))
-def test_rhs_finite(name, y, lux, sleep):
+@given(y=st.tuples(st.floats(-2.0, 2.0), st.floats(-2.0, 2.0), st.floats(0.0, 1.0), st.floats(0.0, 1e3),
+                   st.floats(0.0, 1e4)),
+       lux=st.floats(0.0, 1e5), sleep=st.sampled_from([0.0, 1.0]), exo=st.floats(0.0, 1e8))
+def test_rhs_finite(name, y, lux, sleep, exo):
     m = clock.get(name)
-    y = np.array(y)
-    if name == "hannay2019":
+    y = np.array(y[: m.n_state])
+    if name.startswith("hannay2019"):
         y[0] = abs(y[0]) + 0.05  # R is an amplitude > 0
     p = m.vector()
     a = np.empty(4)
-    m.prepare(np.array([lux, sleep, 0.0]), p, a)
-    d = np.empty(3)
+    m.prepare(np.array([lux, sleep, exo]), p, a)
+    d = np.empty(m.n_state)
     m.rhs(0.0, y, a, p, d)
     assert np.all(np.isfinite(d))
 

@@ -16,7 +16,7 @@ MODELS = clock.names()
 
 def _phase(name: str, y: np.ndarray) -> float:
     """Oscillator phase angle (rad) of a state, increasing with time."""
-    if name == "hannay2019":
+    if name.startswith("hannay2019"):
         return float(y[1])
     return float(-math.atan2(y[1], y[0]))
 
@@ -32,7 +32,7 @@ def _reference(m, light: schedule.Schedule, y0, p, hours):
         aa = a.copy()
 
         def f(tt, yy, aa=aa):
-            d = np.empty(3)
+            d = np.empty(m.n_state)
             m.rhs(tt, yy, aa, p, d)
             return d
 

@@ -87,3 +87,13 @@ def load(name: str) -> ParamSet:
         params[key] = Param(name=key, value=float(entry["value"]), unit=entry.get("unit", "1"),
                             cite=entry["cite"], note=entry.get("note", ""), fitted_by=entry.get("fitted_by", ""))
     return ParamSet(name=name, description=meta.get("description", ""), params=params)
+
+
+@cache
+def merged(name: str, *names: str) -> ParamSet:
+    """Several shipped sets as one (later sets override earlier ones, e.g. fitted over literature values)."""
+    sets = [load(n) for n in names]
+    params: dict[str, Param] = {}
+    for ps in sets:
+        params.update(ps.params)
+    return ParamSet(name=name, description="; ".join(ps.description for ps in sets if ps.description), params=params)

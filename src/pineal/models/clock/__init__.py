@@ -9,9 +9,10 @@ pure numba function over one subject::
 ``prepare`` runs once per constant-input interval (e.g. computes α(I)), ``rhs`` at every RK4 stage. ``a`` has
 one slot more than ``u``: ``a[-1]`` is the fastest rate (1/h) of the system under that input (Process L:
 60(α + β)); the solver sub-divides a step so that rate × step stays ≤ 0.5 (accuracy and RK4 stability in
-bright light). A later
-model (melatonin compartments H1-H3) appends states after the clock states and uses the remaining input
-channels; the solver is generic in the number of states.
+bright light). A composed system (``pineal.models.system``: clock + pineal and plasma melatonin) appends
+states after the clock states and reads the exogenous-melatonin input channel; the solver is generic in the
+number of states. ``project(y)`` runs after every step (e.g. keeps concentrations ≥ 0); ``level_index`` names
+the state whose threshold crossings are the melatonin onset/offset markers (−1: none).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numba as nb
 import numpy as np
 
 from pineal import params as _params
@@ -34,7 +36,13 @@ REGISTRY: dict[str, str] = {
     "jewett1999": "pineal.models.clock.jewett1999",
     "sthilaire2007": "pineal.models.clock.sthilaire2007",
     "hannay2019": "pineal.models.clock.hannay2019",
+    "hannay2019+melatonin": "pineal.models.system",
 }
+
+
+@nb.njit(cache=True, inline="always")
+def no_projection(y):
+    """Light-only clocks keep every state as integrated."""
 
 
 @dataclass(frozen=True)
@@ -52,17 +60,27 @@ class ClockModel:
     initial: np.ndarray = field(repr=False)
     marker_level: float = 0.0  # phase level for MARKER_PHASE
     cite: str = ""
+    project: Callable = no_projection
+    level_index: int = -1  # state of the body's own plasma melatonin (pg/mL), for DLMO/DLMOff
+    param_sets: tuple[str, ...] = ()  # default: ("clock/<name>",)
+    derived: Callable[[], dict[str, float]] | None = None  # values taken from other layers' sets (e.g. PK)
 
     @property
     def n_state(self) -> int:
         return len(self.state)
 
+    @property
+    def has_melatonin(self) -> bool:
+        return self.level_index >= 0
+
     def paramset(self) -> _params.ParamSet:
-        return _params.load(f"clock/{self.name}")
+        return _params.merged(self.name, *(self.param_sets or (f"clock/{self.name}",)))
 
     def values(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
-        """Parameter values (shipped set, with named overrides checked against the set)."""
+        """Parameter values (shipped sets, with named overrides checked against them)."""
         vals = self.paramset().values()
+        if self.derived is not None:
+            vals.update(self.derived())
         for key, value in (overrides or {}).items():
             if key not in vals:
                 raise InputError("params", key, f"a parameter of {self.name}: {', '.join(vals)}")

@@ -18,7 +18,7 @@ import numba as nb
 import numpy as np
 
 from pineal.models.clock import MARKER_PHASE, ClockModel
-from pineal.models.clock.light import alpha_hill, dn_dt
+from pineal.models.clock.light import alpha_hill, dn_dt, drive
 
 # packed: decay, Kc (K/2 cos β1), Ks (K/2 sin β1), ω0, A1/2, cos βL1, sin βL1, A2/2, cos βL2, sin βL2, σ, G, α0,
 # δ, p, I0
@@ -43,29 +43,43 @@ def prepare(u, p, a):
 
 
 @nb.njit(cache=True, inline="always")
+def harmonic_forcing(b, r, psi, a1h, c1, s1, a2h, c2, s2, sig):
+    """(dR, dψ) of a drive b acting through Hannay's two-harmonic form (L_R, L_ψ above).
+
+    ``a1h`` = A₁/2, ``c1``/``s1`` = cos/sin β₁, likewise for the second harmonic; ``sig`` the direct phase term.
+    Written once: light uses it with (A₁, β_L1, A₂, β_L2, σ), melatonin (models/coupling.py) with its own set.
+    """
+    s = math.sin(psi)
+    c = math.cos(psi)
+    c2x = c * c - s * s
+    s2x = 2.0 * s * c
+    cos1 = c * c1 - s * s1  # cos(ψ + β1)
+    sin1 = s * c1 + c * s1
+    cos2 = c2x * c2 - s2x * s2  # cos(2ψ + β2)
+    sin2 = s2x * c2 + c2x * s2
+    r2 = r * r
+    r4 = r2 * r2
+    r8 = r4 * r4
+    dr = b * (a1h * (1.0 - r4) * cos1 + a2h * r * (1.0 - r8) * cos2)
+    dpsi = b * (sig - a1h * (r2 * r + 1.0 / r) * sin1 - a2h * (1.0 + r8) * sin2)
+    return dr, dpsi
+
+
+@nb.njit(cache=True, inline="always")
 def rhs(t, y, a, p, dydt):
-    """Hannay 2019 right-hand side for one subject (angle-sum identities, one sin/cos pair)."""
+    """Hannay 2019 right-hand side for one subject."""
     r = y[0]
     psi = y[1]
     n = y[2]
     alpha = a[0]
-    r2 = r * r
-    r4 = r2 * r2
+    r4 = r * r * r * r
     dr = -p[DEC] * r + p[KC] * r * (1.0 - r4)
     dpsi = p[W0] + p[KS] * (1.0 + r4)
     if alpha > 0.0:
-        bh = p[G] * (1.0 - n) * alpha
-        s = math.sin(psi)
-        c = math.cos(psi)
-        c2 = c * c - s * s
-        s2 = 2.0 * s * c
-        cos1 = c * p[CL1] - s * p[SL1]  # cos(ψ + β_L1)
-        sin1 = s * p[CL1] + c * p[SL1]
-        cos2 = c2 * p[CL2] - s2 * p[SL2]  # cos(2ψ + β_L2)
-        sin2 = s2 * p[CL2] + c2 * p[SL2]
-        r8 = r4 * r4
-        dr += bh * (p[A1H] * (1.0 - r4) * cos1 + p[A2H] * r * (1.0 - r8) * cos2)
-        dpsi += bh * (p[SIG] - p[A1H] * (r2 * r + 1.0 / r) * sin1 - p[A2H] * (1.0 + r8) * sin2)
+        lr, lpsi = harmonic_forcing(drive(p[G], alpha, n), r, psi, p[A1H], p[CL1], p[SL1], p[A2H], p[CL2], p[SL2],
+                                    p[SIG])
+        dr += lr
+        dpsi += lpsi
     dydt[0] = dr
     dydt[1] = dpsi
     dydt[2] = dn_dt(alpha, n, p[DELTA])

@@ -42,6 +42,12 @@ def dn_dt(alpha, n, beta):
 
 
 @nb.njit(cache=True, inline="always")
+def drive(g, alpha, n):
+    """Ungated light drive B̂ = G α (1 − n) (Hannay 2019; melatonin suppression in Breslow 2013 / Stowe 2025)."""
+    return g * alpha * (1.0 - n)
+
+
+@nb.njit(cache=True, inline="always")
 def gated_drive(g, alpha, n, b, x, xc):
     """Light drive to a Kronauer-family oscillator, B = G α (1 − n)(1 − b x)(1 − b x_c) (models.md §1)."""
-    return g * alpha * (1.0 - n) * (1.0 - b * x) * (1.0 - b * xc)
+    return drive(g, alpha, n) * (1.0 - b * x) * (1.0 - b * xc)
