@@ -1,0 +1,105 @@
+"""The whole system in one state vector: Hannay 2019 clock + pineal and plasma melatonin + melatonin forcing.
+
+    state (R, ψ, n, H₁, H₂); inputs (lux, sleep, exogenous plasma melatonin C_exo in pg/mL)
+
+    d(R, ψ, n)/dt = Hannay 2019 (light)                                   models/clock/hannay2019.py
+                    + melatonin forcing of M(H₂ + C_exo)                  models/coupling.py
+    d(H₁, H₂)/dt  = pineal synthesis gated by ψ, suppressed by light       models/melatonin.py
+
+The exogenous plasma level comes from the PK model (``models/pk.py``) as an input: melatonin elimination is
+linear, so a dose's plasma melatonin adds to the body's own, and the clock feels the sum. Parameters: the
+Hannay set, ``params/melatonin.toml`` (literature) and ``params/melatonin_fit.toml`` (written by
+``scripts/calibrate_melatonin.py``); the plasma volume and clearance are the PK model's (per subject).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from pineal.models import coupling, melatonin
+from pineal.models.clock import MARKER_PHASE, ClockModel
+from pineal.models.clock import hannay2019 as hannay
+from pineal.models.clock.light import drive
+
+NAME = "hannay2019+melatonin"
+N_CLOCK = 16  # length of Hannay's packed vector
+(BETA_IP, K_EL, A_SYN, PSI_ON, WINDOW, DELTA, RAMP_NORM, R_OFF, M_SUP, H1_FLOOR, B1H, C1, S1, B2H, C2, S2, EPS,
+ EC50, HILL) = range(N_CLOCK, N_CLOCK + 19)
+H1, H2 = 3, 4
+PG_ML_PER_PMOL_L = 1.0 / 4.305  # models.md conventions (molar mass 232.28 g/mol)
+
+
+def defaults() -> dict[str, float]:
+    """Subject-level values from the PK layer: a typical subject's plasma volume and clearance, age."""
+    from pineal.models import pk
+
+    p, _ = pk.individual_parameters(pk.Subject())
+    return subject_values(p, pk.Subject().age)
+
+
+def subject_values(pk_vector: np.ndarray, age: float) -> dict[str, float]:
+    """Overrides for one person, from their PK parameter vector (V, CL) and age."""
+    from pineal.models import pk
+
+    return {"plasma_volume_l": float(pk_vector[pk.P_V]),
+            "plasma_elimination_per_h": float(pk_vector[pk.P_CL] / pk_vector[pk.P_V]), "age_years": float(age)}
+
+
+def pack(v) -> np.ndarray:
+    window = (v["psi_off"] - v["psi_on"]) % (2.0 * math.pi)
+    a = melatonin.synthesis_amplitude(v["secretion_ug_per_h"], v["age_years"], v["secretion_decline_per_year"],
+                                      v["plasma_volume_l"])
+    mel = [
+        v["beta_ip_per_h"], v["plasma_elimination_per_h"], a, v["psi_on"], window, v["ramp_delta"],
+        1.0 - math.exp(-v["ramp_delta"] * window), v["off_decay_r"], v["suppression_gain_m"],
+        v["pineal_floor_pmol_l"] * PG_ML_PER_PMOL_L,
+        0.5 * v["forcing_B1"], math.cos(v["forcing_theta1"]), math.sin(v["forcing_theta1"]),
+        0.5 * v["forcing_B2"], math.cos(v["forcing_theta2"]), math.sin(v["forcing_theta2"]), v["forcing_epsilon"],
+        v["drive_ec50_pg_ml"], v["drive_hill"],
+    ]
+    return np.concatenate([hannay.pack(v), np.array(mel)])
+
+
+@nb.njit(cache=True)
+def prepare(u, p, a):
+    hannay.prepare(u, p, a)
+
+
+@nb.njit(cache=True, inline="always")
+def rhs(t, y, a, p, dydt):
+    """Clock (Hannay 2019 with light) + melatonin forcing + pineal and plasma compartments, one subject."""
+    hannay.rhs(t, y, a, p, dydt)
+    r = y[0]
+    psi = y[1]
+    h1 = y[H1]
+    h2 = y[H2]
+    m = coupling.occupancy(h2 + a[2], p[EC50], p[HILL])
+    if m > 0.0:
+        mr, mpsi = hannay.harmonic_forcing(m, r, psi, p[B1H], p[C1], p[S1], p[B2H], p[C2], p[S2], p[EPS])
+        dydt[0] += mr
+        dydt[1] += mpsi
+    synth = melatonin.synthesis(psi, p[A_SYN], p[PSI_ON], p[WINDOW], p[DELTA], p[RAMP_NORM], p[R_OFF])
+    bhat = drive(p[hannay.G], a[0], y[2])
+    dydt[H1] = melatonin.pineal_rate(h1, synth, bhat, p[M_SUP], p[BETA_IP], p[H1_FLOOR])
+    dydt[H2] = melatonin.plasma_rate(h1, h2, p[BETA_IP], p[K_EL])
+
+
+@nb.njit(cache=True, inline="always")
+def project(y):
+    """Concentrations stay ≥ 0 (see models/melatonin.py)."""
+    if y[H1] < 0.0:
+        y[H1] = 0.0
+    if y[H2] < 0.0:
+        y[H2] = 0.0
+
+
+MODEL = ClockModel(
+    name=NAME, title="Hannay 2019 clock + Breslow 2013 pineal/plasma melatonin + dose-sensitive melatonin forcing",
+    state=("R", "psi", "n", "H1", "H2"), rhs=rhs, prepare=prepare, pack=pack, marker_kind=MARKER_PHASE,
+    marker_index=1, initial=np.array([0.82041911, 1.71383697, 0.52318122, 0.0, 0.0]), marker_level=math.pi,
+    cite="hannay2019", project=project, level_index=H2,
+    param_sets=("clock/hannay2019", "melatonin", "melatonin_fit"), derived=defaults,
+)
