@@ -4,7 +4,8 @@ Not medical advice. See README.md for the public interface.
 """
 
 from pineal.errors import InputError
-from pineal.simulate import Result, simulate
+from pineal.protocols import Protocol
+from pineal.simulate import ProtocolResult, Result, simulate
 
 __version__ = "0.1.0"
 
@@ -20,4 +21,4 @@ def check(text) -> dict:
     return _check(text)
 
 
-__all__ = ["DISCLAIMER", "InputError", "Result", "__version__", "check", "simulate"]
+__all__ = ["DISCLAIMER", "InputError", "Protocol", "ProtocolResult", "Result", "__version__", "check", "simulate"]

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pineal.errors import InputError
 from pineal.models import pk
 from pineal.quantities import parse_mass_mg
+from pineal.schedule import Schedule, constant
 from pineal.timeline import parse_clock_hours
 
 DaySpec = int | list[int] | str  # 3, [1, 2], "2-4", "all"
@@ -88,6 +89,22 @@ class Reference(_Strict):
     placebo: bool = True
 
 
+class Habitual(_Strict):
+    """The schedule the subject lived on before day 1: the model starts entrained to it."""
+
+    sleep: str = "23:00"
+    wake: str = "07:00"
+    lux: Annotated[float, Field(ge=0, le=1e5)] = 150.0
+
+    _check_times = field_validator("sleep", "wake")(_hhmm)
+
+    @model_validator(mode="after")
+    def _distinct(self):
+        if parse_clock_hours(self.sleep) == parse_clock_hours(self.wake):
+            raise ValueError(f"habitual sleep {self.sleep} and wake {self.wake} must differ")
+        return self
+
+
 class Meta(_Strict):
     name: str
     description: str = ""
@@ -100,6 +117,7 @@ class Meta(_Strict):
 class ProtocolModel(_Strict):
     protocol: Meta
     subject: Subject = Subject()
+    habitual: Habitual = Habitual()
     sleep: list[Sleep] = []
     light: list[Light] = []
     dose: list[DoseEntry] = []
@@ -211,6 +229,24 @@ class Protocol:
     @property
     def name(self) -> str:
         return self.model.protocol.name
+
+    def subject(self) -> pk.Subject:
+        """The protocol's subject for the PK model and the body's own melatonin."""
+        s = self.model.subject
+        return pk.Subject(weight_kg=s.weight_kg, age=s.age, sex=s.sex)
+
+    def schedule(self, ep: Episodes | None = None) -> Schedule:
+        """Light and sleep as a piecewise-constant schedule over the protocol (light episodes, then sleep on top)."""
+        ep = ep or self.episodes()
+        sched = constant(ep.background_lux)
+        if ep.light:
+            sched = sched.with_light([iv.start_h for iv in ep.light], [iv.end_h for iv in ep.light],
+                                     [iv.lux for iv in ep.light])
+        if ep.sleep:
+            starts, ends = [iv.start_h for iv in ep.sleep], [iv.end_h for iv in ep.sleep]
+            sched = sched.with_episodes(starts, ends, "lux", [iv.lux for iv in ep.sleep])
+            sched = sched.with_episodes(starts, ends, "sleep", 1.0)
+        return sched
 
     def episodes(self, placebo: bool = False) -> Episodes:
         """Absolute-hour episodes; ``placebo=True`` drops the doses (the reference arm)."""

@@ -1,22 +1,36 @@
-"""`pineal.simulate(...)`: run a clock model for one subject or a batch and return a :class:`Result`."""
+"""`pineal.simulate(...)`: run the model for one subject, a batch, or a protocol file, and return a Result.
+
+The default model is the whole system (``hannay2019+melatonin``): clock, light, the body's own melatonin and the
+melatonin a dose adds. Doses go through the PK model (``models/pk.py``, 1-min steps, per subject); their plasma
+level enters the clock solver as a piecewise-constant input (means over each solver step) and adds to the body's
+own (linear elimination). Markers: CBTmin and the phase-convention DLMO for every model; for a model with
+melatonin also the threshold DLMO/DLMOff of the body's own plasma melatonin (``markers.DLMO_DEFINITIONS``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
 from pineal import markers, schedule, solver
 from pineal.errors import InputError
+from pineal.models import pk
 from pineal.models.clock import ClockModel, get
 from pineal.schedule import Schedule
 from pineal.timeline import parse_clock_hours
 
+DEFAULT_MODEL = "hannay2019+melatonin"
+PK_STEP_H = 1.0 / 60.0
+EVENING_DAY_START_H = 12.0  # per-day DLMO: from noon to noon
+AUTO_RECORD_LIMIT = 2_000_000  # subjects × steps recorded by default (about 80 MB for the 5-state system)
+
 
 @dataclass
 class Result:
-    """Markers (and optionally states) of a simulation; per subject in a batch."""
+    """Markers (and optionally states and plasma melatonin) of a simulation; per subject in a batch."""
 
     model: ClockModel
     days: float
@@ -27,6 +41,12 @@ class Result:
     times: np.ndarray | None = None
     states: np.ndarray | None = None  # (S, n_rec, n_state)
     sleep_onset: float | None = None  # clock hours, for phase_angle()
+    levels: np.ndarray | None = None  # (L,) plasma thresholds of onsets/offsets, pg/mL
+    onsets: np.ndarray | None = None  # (S, L, n)
+    offsets: np.ndarray | None = None  # (S, L, n)
+    exogenous: np.ndarray | None = None  # (S, n_rec) plasma melatonin from doses at `times`, pg/mL
+    t0: float = 0.0  # model hour of the start (day 1 starts here)
+    saliva_ratio: float = field(default_factory=lambda: pk.parameter_set()["saliva_plasma_ratio"])
 
     @property
     def n_subjects(self) -> int:
@@ -35,24 +55,55 @@ class Result:
     def _shape(self, arr: np.ndarray) -> np.ndarray:
         return arr[0] if self.n_subjects == 1 else arr
 
+    def _days(self) -> int:
+        return int(np.ceil(self.days))
+
     def cbtmin(self, per_day: bool = True) -> np.ndarray:
         """CBTmin (hours from start) per day ((days,) or (S, days), NaN where none) or all events."""
         if per_day:
-            return self._shape(markers.per_day(self.events, int(np.ceil(self.days))))
+            return self._shape(markers.per_day(self.events, self._days(), self.t0))
         return self._shape(self.events)
 
-    def dlmo(self, per_day: bool = True, method: str = "phase") -> np.ndarray:
-        """DLMO (hours from start) per day by the phase convention CBTmin − 7 h (see markers.dlmo)."""
-        d = markers.dlmo(self.events, self.cbt_to_dlmo, method=method)
-        return self._shape(markers.per_day(d, int(np.ceil(self.days)))) if per_day else self._shape(d)
+    def default_definition(self) -> str:
+        return "plasma_10" if self.model.has_melatonin else "phase"
 
-    def phase_angle(self, sleep_onset: str | float | None = None) -> np.ndarray:
+    def _crossings(self, which: str, definition: str) -> np.ndarray:
+        if not self.model.has_melatonin or self.levels is None:
+            raise InputError("definition", definition, f"'phase' ({self.model.name} has no melatonin state)")
+        level = markers.plasma_threshold(definition, self.saliva_ratio)
+        k = int(np.argmin(np.abs(self.levels - level)))
+        if abs(self.levels[k] - level) > 1e-9:
+            raise InputError("definition", definition, "a definition whose threshold was tracked in this run")
+        return (self.onsets if which == "on" else self.offsets)[:, k, :]
+
+    def dlmo(self, per_day: bool = True, definition: str | None = None) -> np.ndarray:
+        """DLMO (hours from start) per day (day d: from 12:00 on day d to 12:00 on day d + 1).
+
+        ``definition``: 'plasma_10', 'saliva_3', 'saliva_4' (threshold crossings of the body's own melatonin) or
+        'phase' (CBTmin − 7 h). Default: plasma_10 where the model has
+        melatonin, else phase."""
+        definition = definition or self.default_definition()
+        if definition == "phase":
+            d = markers.dlmo(self.events, self.cbt_to_dlmo)
+        else:
+            d = self._crossings("on", definition)
+        # an evening marker: day d's DLMO is the one from 12:00 on day d to 12:00 on day d + 1 (a late DLMO
+        # just after midnight still belongs to that evening)
+        return self._shape(markers.per_day(d, self._days(), self.t0 + EVENING_DAY_START_H)) if per_day else \
+            self._shape(d)
+
+    def dlmoff(self, per_day: bool = True, definition: str = "plasma_10") -> np.ndarray:
+        """Melatonin offset: the falling crossing of the same threshold as the DLMO definition."""
+        d = self._crossings("off", definition)
+        return self._shape(markers.per_day(d, self._days(), self.t0)) if per_day else self._shape(d)
+
+    def phase_angle(self, sleep_onset: str | float | None = None, definition: str | None = None) -> np.ndarray:
         """Hours from DLMO to the following sleep onset, per day (positive: DLMO before sleep)."""
         onset = self.sleep_onset if sleep_onset is None else (
             parse_clock_hours(sleep_onset, "sleep_onset") if isinstance(sleep_onset, str) else float(sleep_onset))
         if onset is None:
             raise InputError("sleep_onset", None, "a clock time 'HH:MM' (no sleep schedule was given)")
-        return markers.phase_angle(self.dlmo(), onset)
+        return markers.phase_angle(self.dlmo(definition=definition), onset)
 
     def state(self, name: str) -> np.ndarray:
         """Recorded time series of one state variable (needs record_every)."""
@@ -61,6 +112,24 @@ class Result:
         if name not in self.model.state:
             raise InputError("state", name, f"one of {', '.join(self.model.state)}")
         return self._shape(self.states[:, :, self.model.state.index(name)])
+
+    @property
+    def endogenous(self) -> np.ndarray:
+        """The body's own plasma melatonin (pg/mL) at ``times``."""
+        if not self.model.has_melatonin:
+            raise InputError("model", self.model.name, f"a model with melatonin, e.g. {DEFAULT_MODEL}")
+        return self.state(self.model.state[self.model.level_index])
+
+    @property
+    def plasma(self) -> np.ndarray:
+        """Total plasma melatonin (pg/mL) at ``times``: the body's own plus what doses add."""
+        own = self.endogenous
+        return own + (self._shape(self.exogenous) if self.exogenous is not None else 0.0)
+
+    @property
+    def saliva(self) -> np.ndarray:
+        """Saliva melatonin (pg/mL) = plasma × the saliva:plasma ratio (unbound fraction, pk.toml)."""
+        return self.plasma * self.saliva_ratio
 
 
 def _param_rows(model: ClockModel, params, n: int | None) -> tuple[np.ndarray, list[dict]]:
@@ -85,21 +154,88 @@ def _param_rows(model: ClockModel, params, n: int | None) -> tuple[np.ndarray, l
     return np.vstack([model.vector(r) for r in rows]), rows
 
 
-def simulate(days: float, light: Schedule | Sequence[Schedule] | float | None = None, model: str = "hannay2019",
+def subject_params(model: ClockModel, subject: pk.Subject | None) -> tuple[dict[str, float], np.ndarray]:
+    """A person's overrides for the system (plasma volume, clearance, age) and their PK parameter vector."""
+    subject = subject or pk.Subject()
+    pk_vec, _ = pk.individual_parameters(subject)
+    if not model.has_melatonin:
+        return {}, pk_vec
+    from pineal.models.system import subject_values
+
+    return subject_values(pk_vec, subject.age), pk_vec
+
+
+def exogenous_input(doses: Sequence[pk.Dose], pk_vec: np.ndarray, start_h: float, hours: float, dt: float):
+    """Plasma melatonin that ``doses`` add over [start_h, start_h + hours): (edges, means over each solver step)
+    and the 1-min curve (t, c), times in model hours."""
+    shifted = [replace(d, time_h=d.time_h - start_h) for d in doses]
+    run = pk.simulate(shifted, hours=hours, dt_h=PK_STEP_H, subjects=pk_vec[None, :])
+    t, c = run.t_h + start_h, run.plasma_pg_ml[0]
+    per = max(1, round(dt / PK_STEP_H))
+    n_blocks = (c.size - 1) // per
+    # mean over each solver step by the trapezoid rule on the 1-min curve
+    seg = 0.5 * (c[:-1] + c[1:])[: n_blocks * per].reshape(n_blocks, per).mean(axis=1)
+    last = np.nonzero(seg > 1e-9)[0]
+    if last.size == 0:
+        return None, None, t, c
+    k = last[-1] + 2
+    edges = t[0] + per * PK_STEP_H * np.arange(min(k, n_blocks) + 1)
+    return edges, seg[: edges.size - 1], t, c
+
+
+def _dose_lists(doses, n: int) -> list[tuple[pk.Dose, ...]]:
+    """None → no doses; a list of Doses → shared; a list of lists → one per subject."""
+    if doses is None:
+        return [()] * n
+    doses = list(doses)
+    if doses and all(isinstance(d, Sequence) and not isinstance(d, str) for d in doses):
+        if len(doses) not in (1, n):
+            raise InputError("doses", len(doses), f"1 or {n} dose lists (one per subject)")
+        lists = [tuple(_as_dose(x) for x in d) for d in doses]
+        return lists * n if len(lists) == 1 else lists
+    return [tuple(_as_dose(d) for d in doses)] * n
+
+
+def _as_dose(d) -> pk.Dose:
+    if isinstance(d, pk.Dose):
+        return d
+    raise InputError("doses", repr(d)[:60], "pineal.models.pk.Dose objects, e.g. pk.Dose.parse('3 mg', time_h=21)")
+
+
+def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequence[Schedule] | float | None = None,
+             doses=None, subject: pk.Subject | None = None, model: str = DEFAULT_MODEL,
              sleep: tuple[str, str] = ("23:00", "07:00"), lux: float = 500.0, params=None,
              subjects: int | None = None, dt: float = 0.1, entrain: bool | Schedule | np.ndarray = True,
-             record_every: int | None = None) -> Result:
-    """Simulate ``days`` of a clock model.
+             record_every: int | None = None, start_h: float = 0.0):
+    """Simulate the clock (and melatonin) for ``days``, or run a protocol file (see docs/protocols.md).
 
+    protocol: a :class:`pineal.Protocol` or a path to a TOML protocol → a :class:`ProtocolResult` (both arms).
     light: None → daily ``lux`` while awake and darkness during ``sleep`` (onset, wake); a number → constant
     lux; a :class:`~pineal.schedule.Schedule`; or a list of Schedules (one per subject).
-    params: overrides of the model's cited parameter set; a dict of arrays, or a list of dicts, gives one set
-    per subject. entrain: True → start entrained to the daily schedule (``sleep``, ``lux``); a repeating
+    doses: :class:`pk.Dose` list (times in hours from the start), shared or one list per subject.
+    subject: a :class:`pk.Subject` (weight, age, sex, co-medication...) for the PK model and the body's own
+    melatonin. params: overrides of the model's cited parameters (a dict of arrays or a list of dicts gives one
+    set per subject). entrain: True → start entrained to the daily schedule (``sleep``, ``lux``); a repeating
     Schedule → entrained to it; an array → that initial state; False → the model's default state.
+    record_every: store states every that many steps (default: every step for small runs; 0 = markers only).
+    start_h: model hour at which the run starts (schedules and dose times are in model hours; default 0 =
+    local midnight of day 1).
     """
+    if protocol is not None and not isinstance(protocol, int | float):
+        from pineal.protocols import Protocol
+
+        proto = protocol if isinstance(protocol, Protocol) else Protocol.from_toml(Path(protocol))
+        return run_protocol(proto, model=model, dt=dt)
+    if protocol is not None:
+        days = protocol
+    if days is None:
+        raise InputError("days", None, "a number of days > 0 (or a protocol)")
     mdl = get(model)
     days = solver.check_days(days)
     dt = solver.check_dt(dt)
+    hours = days * 24.0
+    if not np.isfinite(start_h):
+        raise InputError("start_h", start_h, "a finite model hour")
     daily = schedule.daily(sleep=sleep[0], wake=sleep[1], lux=lux)
     if light is None:
         light = daily
@@ -113,11 +249,20 @@ def simulate(days: float, light: Schedule | Sequence[Schedule] | float | None = 
         raise InputError("light", type(light).__name__, "None, a lux value, a Schedule or a list of Schedules")
     if subjects is not None and (int(subjects) != subjects or subjects < 1):
         raise InputError("subjects", subjects, "a whole number >= 1")
+    if subject is not None and not isinstance(subject, pk.Subject):
+        raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject")
+    personal, pk_vec = subject_params(mdl, subject)
+    if personal:
+        params = _with_personal(params, personal)
     p, rows = _param_rows(mdl, params, subjects)
-    n = max(len(lights), p.shape[0], subjects or 1)
+    n = max(len(lights), p.shape[0], subjects or 1, len(doses) if _is_nested(doses) else 1)
     for size, what in ((len(lights), "light schedules"), (p.shape[0], "parameter sets")):
         if size not in (1, n):
             raise InputError(what, size, f"1 or {n} (one per subject)")
+    dose_lists = _dose_lists(doses, n)
+    if any(dose_lists) and not mdl.has_melatonin:
+        raise InputError("doses", f"{sum(map(len, dose_lists))} doses", f"no doses with the light-only model "
+                         f"{mdl.name}; use {DEFAULT_MODEL}")
     if isinstance(entrain, np.ndarray):
         y0 = np.broadcast_to(entrain, (n, mdl.n_state))
     elif entrain is False:
@@ -125,10 +270,128 @@ def simulate(days: float, light: Schedule | Sequence[Schedule] | float | None = 
     else:
         target = daily if entrain is True else entrain
         y0 = solver.entrain(mdl, target, p, dt=dt, n_sub=n)
-    run = solver.integrate(mdl, lights if len(lights) > 1 else lights[0], y0, p, days * 24.0, dt=dt,
-                           record_every=record_every,
+    if record_every is None:
+        record_every = 1 if (mdl.has_melatonin and n * hours / dt <= AUTO_RECORD_LIMIT) else 0
+    exo_curves = {}
+    if any(dose_lists):
+        lights = [lights[i % len(lights)] for i in range(n)]
+        for i, dl in enumerate(dose_lists):
+            if dl:
+                edges, means, t_fine, c_fine = exogenous_input(dl, pk_vec, start_h, hours, dt)
+                exo_curves[i] = (t_fine, c_fine)
+                if edges is not None:
+                    lights[i] = lights[i].with_series(edges, means, until=start_h + hours)
+    levels = markers.tracked_levels(pk.parameter_set()["saliva_plasma_ratio"]) if mdl.has_melatonin else ()
+    run = solver.integrate(mdl, lights if len(lights) > 1 else lights[0], y0, p, hours, dt=dt, t0=start_h,
+                           record_every=record_every or None, levels=levels,
                            cbt_offset=np.array([mdl.cbt_offset(r) for r in rows] * (n if len(rows) == 1 else 1)))
     c2d = np.array([mdl.cbt_to_dlmo(r) for r in rows] * (n if len(rows) == 1 else 1))
+    exo = None
+    if run.times is not None and exo_curves:
+        exo = np.zeros((n, run.times.size))
+        for i, (t_fine, c_fine) in exo_curves.items():
+            exo[i] = np.interp(run.times, t_fine, c_fine, right=0.0)
     return Result(model=mdl, days=days, dt=dt, events=run.cbtmin, cbt_to_dlmo=c2d, y_end=run.y_end,
                   times=run.times, states=run.states, sleep_onset=parse_clock_hours(sleep[0], "sleep")
-                  if light is None or entrain is True else None)
+                  if light is daily or entrain is True else None, levels=run.levels, onsets=run.onsets,
+                  offsets=run.offsets, exogenous=exo, t0=start_h)
+
+
+def own_melatonin(subject: pk.Subject | None = None, sleep: str = "23:00", wake: str = "07:00",
+                  lux: float = 500.0) -> tuple[np.ndarray, np.ndarray, float]:
+    """The body's own plasma melatonin over one entrained day (t from midnight, pg/mL) and its night peak, for a
+    person on a regular schedule (darkness asleep, ``lux`` awake)."""
+    res = simulate(days=1.0, subject=subject, sleep=(sleep, wake), lux=lux, record_every=1)
+    own = res.endogenous
+    return res.times, own, float(own.max())
+
+
+def _is_nested(doses) -> bool:
+    return bool(doses) and all(isinstance(d, Sequence) and not isinstance(d, str) for d in doses)
+
+
+def _with_personal(params, personal: dict[str, float]):
+    """Add a person's values to shared or per-subject parameter overrides (explicit overrides win)."""
+    if params is None:
+        return dict(personal)
+    if isinstance(params, Mapping):
+        return {**personal, **params}
+    if isinstance(params, Sequence):
+        return [{**personal, **dict(r)} for r in params]
+    return params
+
+
+# --- protocol files -------------------------------------------------------------------------------------
+
+@dataclass
+class ProtocolResult:
+    """A protocol run: the intervention arm and (if the protocol has one) the placebo reference arm."""
+
+    protocol: object
+    treatment: Result
+    placebo: Result | None
+
+    def markers(self) -> list[dict]:
+        """Each measurement of the protocol: value (clock time and model hours) per arm, and the phase shift
+        (placebo − treatment, advance positive)."""
+        from pineal.timeline import format_clock
+
+        out = []
+        for m in self.protocol.model.measure:
+            row = {"marker": m.marker, "day": m.day, "definition": m.definition}
+            for arm, res in (("treatment", self.treatment), ("placebo", self.placebo)):
+                if res is None:
+                    continue
+                v = float(_marker(res, m.marker, m.definition)[m.day - 1])
+                row[f"{arm}_h"] = v
+                row[f"{arm}_clock"] = format_clock(v) if np.isfinite(v) else None
+            if self.placebo is not None:
+                row["shift_h"] = row["placebo_h"] - row["treatment_h"]
+            out.append(row)
+        return out
+
+    def per_day(self, definition: str | None = None) -> dict[str, np.ndarray]:
+        """DLMO, DLMOff and CBTmin per day of the intervention arm (hours from the start)."""
+        r = self.treatment
+        d = definition or r.default_definition()
+        out = {"dlmo": r.dlmo(definition=d), "cbtmin": r.cbtmin()}
+        if r.model.has_melatonin and d != "phase":
+            out["dlmoff"] = r.dlmoff(definition=d)
+        return out
+
+
+def _marker(res: Result, marker: str, definition: str) -> np.ndarray:
+    if marker == "cbtmin":
+        return res.cbtmin()
+    if marker == "dlmoff":
+        return res.dlmoff(definition=definition if definition != "phase" else "plasma_10")
+    return res.dlmo(definition=definition)
+
+
+def run_protocol(proto, model: str = DEFAULT_MODEL, dt: float = 0.1) -> ProtocolResult:
+    """Both arms of a protocol in one batch: intervention and, if asked for, the placebo reference."""
+    mdl = get(model)
+    ep = proto.episodes()
+    hab = proto.model.habitual
+    subject = proto.subject()
+    light = proto.schedule(ep)
+    params = {"tau": proto.model.subject.tau_h} if proto.model.subject.tau_h and "tau" in mdl.values() else None
+    arms = [list(ep.doses)]
+    if proto.model.reference.placebo:
+        arms.append([])
+    res = simulate(days=proto.model.protocol.days, light=light, doses=arms, subject=subject, model=mdl.name,
+                   params=params, dt=dt, entrain=schedule.daily(hab.sleep, hab.wake, lux=hab.lux),
+                   sleep=(hab.sleep, hab.wake))
+    treat, placebo = _split(res, 0), (_split(res, 1) if len(arms) > 1 else None)
+    return ProtocolResult(protocol=proto, treatment=treat, placebo=placebo)
+
+
+def _split(res: Result, i: int) -> Result:
+    """Subject ``i`` of a batch Result as a one-subject Result."""
+    def pick(a):
+        return None if a is None else a[i:i + 1]
+
+    return Result(model=res.model, days=res.days, dt=res.dt, events=res.events[i:i + 1],
+                  cbt_to_dlmo=res.cbt_to_dlmo[i:i + 1], y_end=res.y_end[i:i + 1], times=res.times,
+                  states=pick(res.states), sleep_onset=res.sleep_onset, levels=res.levels, onsets=pick(res.onsets),
+                  offsets=pick(res.offsets), exogenous=pick(res.exogenous), t0=res.t0)
