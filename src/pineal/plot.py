@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 
 from pineal.errors import InputError
 
@@ -52,8 +53,7 @@ def dose_figure(rep, path: str | Path) -> Path:
                  f"{rep.cmax_pg_ml:.3g} pg/mL = {rep.cmax_fold_endogenous:.3g}x the night peak", fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
     ax.grid(alpha=0.3, which="both")
-    fig.text(0.01, 0.005, "Model prediction, not medical advice. " + DISCLAIMER.split("; ")[1].capitalize(),
-             fontsize=6, color="0.35")
+    fig.text(0.01, 0.005, "Model prediction. " + DISCLAIMER, fontsize=5.5, color="0.35", wrap=True)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     fig.savefig(out)
     plt.close(fig)
@@ -67,6 +67,10 @@ def outcome(out, path: str | Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     if "model" in s:
         ax.plot(s["model"]["x"], s["model"]["y"], "-", color="C0", label=f"model: {s['model']['label']}")
+    if "model2" in s:
+        ax.plot(s["model2"]["x"], s["model2"]["y"], "-", color="C1", label=f"model: {s['model2']['label']}")
+    if "curve" in s:
+        ax.plot(s["curve"]["x"], s["curve"]["y"], "--", color="0.4", lw=1, label=s["curve"]["label"])
     if "data" in s:
         ax.plot(s["data"]["x"], s["data"]["y"], "o", color="C3", label=s["data"]["label"])
     if "vline" in s:
@@ -86,5 +90,47 @@ def outcome(out, path: str | Path) -> Path:
     ax.set_title(out.title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def protocol_figure(out, path: str | Path) -> Path:
+    """A protocol run: plasma melatonin of both arms (log scale), sleep and light, doses and DLMOs."""
+    from pineal import DISCLAIMER
+
+    path = _check_path(path)
+    treat, placebo = out.treatment, out.placebo
+    ep = out.protocol.episodes()
+    fig, ax = plt.subplots(figsize=(10, 4.8), dpi=120)
+    for s in ep.sleep:
+        ax.axvspan(s.start_h, s.end_h, color="0.85", lw=0)
+    for li in ep.light:
+        if li.lux >= 1000:
+            ax.axvspan(li.start_h, li.end_h, color="gold", alpha=0.35, lw=0)
+    t = treat.times
+    ax.plot(t, treat.plasma, color="tab:purple", lw=1.6, label="plasma, intervention arm")
+    if placebo is not None:
+        ax.plot(t, placebo.plasma, color="tab:green", lw=1.2, ls="--", label="plasma, placebo arm")
+    for d in ep.doses:
+        ax.axvline(d.time_h, color="tab:purple", lw=0.6, alpha=0.6)
+    for res, color in ((treat, "tab:purple"), (placebo, "tab:green")):
+        if res is None:
+            continue
+        dl = res.dlmo(per_day=False)
+        dl = dl[np.isfinite(dl)]
+        ax.plot(dl, np.full(dl.shape, 10.0), "v", color=color, ms=6)
+    ax.axhline(10.0, color="0.5", lw=0.6, ls=":")
+    ax.set_yscale("log")
+    ax.set_ylim(0.5, max(200.0, float(np.nanmax(treat.plasma)) * 2))
+    ax.set_xlim(t[0], t[-1])
+    ticks = np.arange(0.0, t[-1] + 1e-9, 12.0)
+    ax.set_xticks(ticks, [f"d{int(h // 24) + 1} {int(h % 24):02d}:00" for h in ticks], fontsize=7)
+    ax.set_ylabel("plasma melatonin (pg/mL, log)")
+    ax.set_title(f"{out.protocol.name}: grey = sleep (dark), gold = bright light, ▼ = DLMO (10 pg/mL)", fontsize=10)
+    ax.legend(fontsize=8, loc="upper right")
+    ax.grid(alpha=0.3, which="both")
+    fig.text(0.01, 0.005, "Model prediction. " + DISCLAIMER, fontsize=5.5, color="0.35", wrap=True)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(path)
     plt.close(fig)
     return path

@@ -23,9 +23,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from pineal.cli import check, cite, dose, experiment, validate
+    from pineal.cli import check, cite, dose, experiment, simulate, validate
 
-    for module in (dose, experiment, validate, check, cite):
+    for module in (dose, simulate, experiment, validate, check, cite):
         module.register(app)
 
 
