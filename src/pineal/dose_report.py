@@ -1,8 +1,10 @@
 """What one dose does: the exogenous PK curve against the body's own melatonin (`pineal dose`).
 
 Model hour 0 is midnight (local) of the dose day. The dose's plasma curve comes from ``models.pk``; the body's
-own from ``models.endogenous_profile`` (empirical, until the pineal model lands). Warnings come from the PK
-model's validity range and, when available, the safety screen.
+own melatonin and the clock from the whole system (``pineal.simulate``, model ``hannay2019+melatonin``) for this
+person, entrained to their habitual sleep with ordinary room light while awake. Two runs, with and without the
+dose, give the DLMO shift: plasma 10 pg/mL on a dim-light evening (a phase assessment) the day after the dose.
+Warnings come from the PK model's validity range and the safety screen.
 """
 
 from __future__ import annotations
@@ -13,18 +15,23 @@ from typing import Any
 
 import numpy as np
 
-from pineal import DISCLAIMER
+from pineal import DISCLAIMER, schedule
 from pineal import exposure as ex
 from pineal.errors import InputError
+from pineal.markers import DEFINITION_TEXT
 from pineal.models import pk
-from pineal.models.endogenous_profile import EndogenousProfile
 from pineal.safety import screen as screen_mod
+from pineal.simulate import simulate
 from pineal.timeline import next_clock_time
 
 #: largest single oral dose with human PK data (Galley 2014: 100 mg)
 PK_DATA_MAX_MG = 100.0
 #: population draws for the variability interval
 N_POPULATION = 400
+#: light while awake on the habitual schedule (ordinary room light, as in the experiments) and during the
+#: dim-light evening on which the DLMO is read (< 5 lux)
+HOME_LUX, DIM_LUX, DIM_HOURS = 500.0, 3.0, 7.0
+DLMO_DEFINITION = "plasma_10"
 
 
 @dataclass
@@ -46,8 +53,12 @@ class DoseReport:
     cmax_fold_endogenous: float = 0.0
     hours_above_endogenous_peak: float = 0.0
     level_at_wake_pg_ml: float = 0.0
+    dose_at_wake_pg_ml: float = 0.0
     hours_until_back_to_endogenous: float = 0.0
     saliva_cmax_pg_ml: float = 0.0
+    dlmo_shift_h: float = math.nan
+    dlmo_without_dose_h: float = math.nan
+    dlmo_with_dose_h: float = math.nan
     bioavailability: float = 0.0
     population_cmax_pg_ml: tuple[float, float] = (0.0, 0.0)
     assumptions: list[str] = field(default_factory=list)
@@ -73,7 +84,12 @@ class DoseReport:
             "hours_above_endogenous_peak": r(self.hours_above_endogenous_peak, 3),
             "hours_until_back_to_endogenous": r(self.hours_until_back_to_endogenous, 3),
             "level_at_wake_pg_ml": r(self.level_at_wake_pg_ml),
+            "dose_level_at_wake_pg_ml": r(self.dose_at_wake_pg_ml),
             "saliva_cmax_pg_ml": r(self.saliva_cmax_pg_ml),
+            "dlmo_shift_h": r(self.dlmo_shift_h, 3),
+            "dlmo_without_dose": _hhmm(self.dlmo_without_dose_h) if math.isfinite(self.dlmo_without_dose_h) else None,
+            "dlmo_with_dose": _hhmm(self.dlmo_with_dose_h) if math.isfinite(self.dlmo_with_dose_h) else None,
+            "dlmo_definition": DEFINITION_TEXT[DLMO_DEFINITION] + "; dim-light (3 lux) evening after the dose day",
             "oral_bioavailability": r(self.bioavailability, 3),
             "population_cmax_pg_ml_5_95": [r(self.population_cmax_pg_ml[0]), r(self.population_cmax_pg_ml[1])],
             "assumptions": self.assumptions,
@@ -83,11 +99,16 @@ class DoseReport:
                 "cmax_pg_ml": "peak plasma melatonin from the dose alone (pg/mL)",
                 "t_half_min": "apparent terminal half-life, log-linear fit from tmax+1 h to tmax+5 h",
                 "auc_pg_h_per_ml": "area under the dose's plasma curve, 0 to infinity",
-                "endogenous_peak_pg_ml": "night-time plasma level for this age (Waldhauser 1988)",
+                "endogenous_peak_pg_ml": "the model's night peak of the body's own plasma melatonin for this person "
+                                         "(age, weight, clearance) on the habitual schedule",
+                "dlmo_shift_h": "DLMO without the dose minus DLMO with it, the evening after the dose day (hours, "
+                                "advance positive)",
                 "hours_above_endogenous_peak": "hours total plasma (dose + body) stays above the night peak",
                 "level_at_wake_pg_ml": "total plasma at the next wake time",
+                "dose_level_at_wake_pg_ml": "the dose's part of the plasma level at the next wake time",
             },
-            "model": "pineal PK (params pk + pk_fit) with the empirical endogenous profile",
+            "model": "pineal PK (params pk + pk_fit) and the hannay2019+melatonin system (params melatonin + "
+                     "melatonin_fit)",
             "disclaimer": DISCLAIMER,
         }
 
@@ -110,17 +131,18 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
     run = pk.simulate([dose], subject=subject, hours=hours)
     t = run.t_h
     exo = run.plasma_pg_ml[0]
-    endo_model = EndogenousProfile(sleep_h=sleep_clock_h, age=subject.age)
-    endo = endo_model.plasma(t)
+    body = body_and_shift(dose, subject, sleep_clock_h, wake_clock_h)
+    endo = np.interp(t, body["t"], body["own"])
     after = t >= at_clock_h
     ta, ea = t[after] - at_clock_h, exo[after]
     cmax, tmax = ex.cmax_tmax(ta, ea)
     t_half = ex.apparent_half_life_h(ta, ea)[0]
     auc = ex.auc_inf(ta, ea)[0]
-    peak = endo_model.peak_pg_ml
+    peak = body["peak"]
     total = exo + endo
     wake_h = next_clock_time(at_clock_h, wake_clock_h)
     level_wake = float(np.interp(wake_h, t, total))
+    dose_wake = float(np.interp(wake_h, t, exo))
     above = ex.hours_above(ta, (total[after])[None, :], peak)[0]
     # time from the dose until the dose's own contribution falls below the body's level at that moment
     excess = ea > np.maximum(endo[after], 1e-9)
@@ -138,15 +160,37 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
         sleep_clock_h=sleep_clock_h, subject=subject, t_h=t, exogenous_pg_ml=exo, endogenous_pg_ml=endo,
         cmax_pg_ml=float(cmax[0]), tmax_min=float(tmax[0] * 60), t_half_min=float(t_half * 60),
         auc_pg_h_per_ml=float(auc), endogenous_peak_pg_ml=peak, cmax_fold_endogenous=float(cmax[0] / peak),
-        hours_above_endogenous_peak=float(above), level_at_wake_pg_ml=level_wake,
+        hours_above_endogenous_peak=float(above), level_at_wake_pg_ml=level_wake, dose_at_wake_pg_ml=dose_wake,
         hours_until_back_to_endogenous=back, saliva_cmax_pg_ml=float(cmax[0] * saliva_ratio),
         bioavailability=float(bio) if route.startswith("oral") else float("nan"),
+        dlmo_shift_h=body["shift"], dlmo_without_dose_h=body["dlmo_without"], dlmo_with_dose_h=body["dlmo_with"],
         population_cmax_pg_ml=(float(np.percentile(pop_cmax, 5)), float(np.percentile(pop_cmax, 95))),
         assumptions=run.assumptions + pk.individual_parameters(subject)[1],
     )
     rep.warnings = model_warnings(rep) + safety_warnings(rep, product=product, **(screen_options or {}))
     rep.label = label_range(rep, product or "supplement")
     return rep
+
+
+def body_and_shift(dose: pk.Dose, subject: pk.Subject, sleep_clock_h: float, wake_clock_h: float) -> dict:
+    """The body's own melatonin without the dose, its night peak, and the DLMO with and without the dose.
+
+    Both arms start entrained to the habitual sleep (darkness) with room light while awake; on the evening after
+    the dose day the light is dim for ``DIM_HOURS`` before habitual sleep, and the DLMO is read there.
+    """
+    onset = next_clock_time(36.0, sleep_clock_h)
+    home = schedule.daily(sleep_clock_h, wake_clock_h, lux=HOME_LUX)
+    light = home.expand(onset + 24.0).with_light(onset - DIM_HOURS, onset, DIM_LUX)
+    res = simulate(days=(onset + 12.0) / 24.0, light=light, doses=[[dose], []], subject=subject, entrain=home,
+                   sleep=(_hhmm(sleep_clock_h), _hhmm(wake_clock_h)), record_every=1)
+    dlmo = res.dlmo(per_day=False, definition=DLMO_DEFINITION)
+    after = np.where(np.isfinite(dlmo) & (dlmo > onset - DIM_HOURS), dlmo, np.inf).min(axis=1)
+    own = res.endogenous[1]
+    first_sleep = next_clock_time(max(0.0, dose.time_h - 12.0), sleep_clock_h)
+    night = (res.times >= first_sleep) & (res.times < first_sleep + (wake_clock_h - sleep_clock_h) % 24.0)
+    with_dose, without = (float(v) if np.isfinite(v) else math.nan for v in after)
+    return {"t": res.times, "own": own, "peak": float(own[night].max()), "dlmo_with": with_dose,
+            "dlmo_without": without, "shift": without - with_dose}
 
 
 def model_warnings(rep: DoseReport) -> list[dict[str, str]]:
@@ -168,7 +212,8 @@ def safety_warnings(rep: DoseReport, product: str | None = None, **options) -> l
     """Clinical warnings from the safety screen (pineal.safety), given this dose's exposure."""
     exposure = screen_mod.Exposure(cmax_pg_ml=rep.cmax_pg_ml, cmax_fold_endogenous=rep.cmax_fold_endogenous,
                                    hours_above_endogenous_peak=rep.hours_above_endogenous_peak,
-                                   level_at_wake_pg_ml=rep.level_at_wake_pg_ml)
+                                   level_at_wake_pg_ml=rep.level_at_wake_pg_ml,
+                                   dose_at_wake_pg_ml=rep.dose_at_wake_pg_ml)
     found = screen_mod.screen(rep.dose_mg, route=rep.route, age=rep.subject.age, drugs=rep.subject.drugs,
                               exposure=exposure, clock_hour=rep.at_clock_h, product=product, **options)
     return [{"code": w.code, "level": w.level, "message": w.message} for w in found]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated
 
 import typer
@@ -101,16 +102,23 @@ def _print(rep, plot) -> None:
     t.add_row("time to peak", f"{rep.tmax_min:.0f} min", "after taking it")
     t.add_row("apparent half-life", f"{rep.t_half_min:.0f} min", "terminal phase of the dose's curve")
     t.add_row("exposure (AUC)", f"{rep.auc_pg_h_per_ml:,.4g} pg·h/mL", "area under the dose's curve")
-    t.add_row("body's own night peak", f"{rep.endogenous_peak_pg_ml:.0f} pg/mL", "Waldhauser 1988, by age")
+    t.add_row("body's own night peak", f"{rep.endogenous_peak_pg_ml:.0f} pg/mL", "model of the pineal and clock, "
+              "for this age and weight")
     t.add_row("peak vs body's own", f"{rep.cmax_fold_endogenous:,.3g}x", "")
     t.add_row("hours above the night peak", f"{rep.hours_above_endogenous_peak:.1f} h", "dose + body together")
     t.add_row("back to the body's own level", f"{rep.hours_until_back_to_endogenous:.1f} h", "after the dose")
     t.add_row(f"level at wake ({j['wake']})", f"{rep.level_at_wake_pg_ml:,.4g} pg/mL",
-              f"body alone: {float(rep.endogenous_pg_ml.min()):.0f}-{rep.endogenous_peak_pg_ml:.0f} pg/mL")
+              f"of which from the dose: {rep.dose_at_wake_pg_ml:,.3g} pg/mL")
     lab = rep.label
     t.add_row(f"if the {lab['product']} label is off", f"{lab['cmax_pg_ml'][0]:,.3g}-{lab['cmax_pg_ml'][1]:,.3g} pg/mL",
               f"peak if it holds {lab['delivered_mg'][0]:.3g}-{lab['delivered_mg'][1]:.3g} mg (measured products)")
     t.add_row("saliva at peak", f"{rep.saliva_cmax_pg_ml:,.4g} pg/mL", "plasma x 0.4 (unbound fraction)")
+    shift = rep.dlmo_shift_h
+    if math.isfinite(shift):
+        direction = "earlier (advance)" if shift > 0 else "later (delay)"
+        t.add_row("body clock: DLMO shift", f"{shift:+.2f} h",
+                  f"next evening's DLMO {j['dlmo_with_dose']} vs {j['dlmo_without_dose']} without: "
+                  f"{abs(shift) * 60:.0f} min {direction}; plasma 10 pg/mL, dim evening")
     c.print(t)
     for w in rep.warnings:
         style = LEVEL_STYLE.get(w["level"], "")

@@ -1,4 +1,10 @@
-"""Endogenous plasma melatonin of the empirical profile vs published levels (validation.md §2, EN-1..EN-6)."""
+"""The empirical endogenous profile vs published levels (validation.md §2, EN-1..EN-6).
+
+The profile (models/endogenous_profile.py) is kept as the PK layer's reference for separating a dose from the
+body's own melatonin in serum data (scripts/calibrate_pk.py, PK-8, PK-10), so the PK fit does not depend on
+the melatonin fit. Everything a user sees about the body's own melatonin comes from the mechanistic system
+(experiment ``melatonin_profile``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from pineal.experiments import Outcome, ValidationRow, within
 from pineal.models.endogenous_profile import EndogenousProfile, night_peak_pg_ml
 
 NAME = "endogenous"
-TITLE = "Endogenous plasma melatonin: levels by age and timing (empirical profile)"
+TITLE = "Empirical endogenous profile (reference for the PK calibration): levels by age and timing"
 CITE = "waldhauser1988"
 
 KNOWN_MISSES = {

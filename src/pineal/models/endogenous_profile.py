@@ -1,4 +1,8 @@
-"""Empirical endogenous plasma melatonin (issue 2), a stand-in until the pineal compartment model (issue 4).
+"""Empirical endogenous plasma melatonin: the PK layer's reference for the body's own level in serum data.
+
+The mechanistic model (models/melatonin.py in models/system.py) is what pineal uses for the body's own melatonin
+everywhere a person sees it; this profile stays as a fixed data summary for scripts/calibrate_pk.py (and the
+PK-8/PK-10 rows), so the PK fit does not depend on the melatonin fit, which itself uses the PK model.
 
 Level by age from Waldhauser 1988 (night serum 23:00-01:00); timing from habitual sleep: the plasma curve crosses
 10 pg/mL (DLMO) 2 h before sleep onset (Sletten 2010), peaks 4.5 h after sleep onset (03:30 for 23:00 sleep),

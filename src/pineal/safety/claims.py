@@ -183,16 +183,23 @@ def _pk_consequence(dose_mg: float) -> dict | None:
     return _pk_run(round(float(dose_mg), 9))
 
 
+@lru_cache(maxsize=1)
+def _typical_night_peak() -> float:
+    """The model's night peak of the body's own melatonin, 70-kg 30-year-old, sleep 23:00-07:00."""
+    from pineal.simulate import own_melatonin
+
+    return own_melatonin()[2]
+
+
 @lru_cache(maxsize=64)
 def _pk_run(dose_mg: float) -> dict:
     from pineal import exposure as ex
     from pineal.models import pk
-    from pineal.models.endogenous_profile import night_peak_pg_ml
 
     run = pk.simulate([pk.Dose(amount_mg=dose_mg, time_h=0.0, route="oral-ir")], hours=36.0)
     t, c = run.t_h, run.plasma_pg_ml
     cmax, tmax = ex.cmax_tmax(t, c)
-    peak = night_peak_pg_ml(30.0)
+    peak = _typical_night_peak()
     return {
         "cmax_pg_ml": _r(cmax[0]), "tmax_min": _r(tmax[0] * 60),
         "t_half_min": _r(ex.apparent_half_life_h(t, c)[0] * 60),

@@ -28,6 +28,7 @@ class Exposure:
     cmax_fold_endogenous: float | None = None
     hours_above_endogenous_peak: float | None = None
     level_at_wake_pg_ml: float | None = None
+    dose_at_wake_pg_ml: float | None = None  # the dose's own part of the level at wake, when known
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,12 @@ def _exposure_warnings(exposure: Exposure) -> list[SafetyWarning]:
                       f"Plasma stays above the body's night-time peak for {hours:.1f} h, i.e. beyond a night's sleep.",
                       keys))
     wake = exposure.level_at_wake_pg_ml
-    if wake is not None and math.isfinite(wake) and wake > MORNING_UPPER_PG_ML:
-        out.append(_w("residual_at_wake", "danger" if wake > 5 * MORNING_UPPER_PG_ML else "caution",
-                      f"Predicted plasma melatonin at wake is {wake:,.0f} pg/mL, above normal morning levels (0-20 "
-                      "pg/mL): expect drowsiness; do not drive or operate machinery until it has cleared.",
+    residual = exposure.dose_at_wake_pg_ml if exposure.dose_at_wake_pg_ml is not None else wake
+    if wake is not None and math.isfinite(wake) and residual > MORNING_UPPER_PG_ML and wake > MORNING_UPPER_PG_ML:
+        part = (f" ({residual:,.0f} pg/mL of it from the dose)" if exposure.dose_at_wake_pg_ml is not None else "")
+        out.append(_w("residual_at_wake", "danger" if residual > 5 * MORNING_UPPER_PG_ML else "caution",
+                      f"Predicted plasma melatonin at wake is {wake:,.0f} pg/mL{part}, above normal morning levels "
+                      "(0-20 pg/mL): expect drowsiness; do not drive or operate machinery until it has cleared.",
                       ["waldhauser1984", "zhdanova2001"]))
     return out
 
