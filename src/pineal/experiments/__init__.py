@@ -1,6 +1,7 @@
 """Published experiments as runnable code, each compared with its data at a stated tolerance.
 
-An experiment module exposes ``NAME``, ``TITLE``, ``CITE`` and ``run(**options) -> Outcome``. The registry
+An experiment module exposes ``NAME``, ``TITLE``, ``CITE`` and ``run(**options) -> Outcome``; ``DEFAULT_MODEL``
+and ``MODELS`` (the models it can run; default every clock model) where a model is a choice. The registry
 below maps names to modules; `pineal experiment NAME` and `pineal validate` use it.
 """
 
@@ -49,6 +50,13 @@ def within(value: float, low: float, high: float) -> bool:
     return bool(low <= value <= high)
 
 
+def explain(rows: list[ValidationRow], known_misses: dict[str, str]) -> list[ValidationRow]:
+    """Rows whose metric is a documented miss carry the explanation as their note (`pineal validate` prints it)."""
+    from dataclasses import replace
+
+    return [replace(r, note=known_misses[r.metric]) if r.metric in known_misses else r for r in rows]
+
+
 #: experiment name -> module path (modules are imported lazily so the CLI starts fast)
 REGISTRY: dict[str, str] = {
     "pk": "pineal.experiments.pk_studies",
@@ -58,6 +66,11 @@ REGISTRY: dict[str, str] = {
     "zeitzer2000": "pineal.experiments.zeitzer2000",
     "freerun": "pineal.experiments.freerun",
     "entrainment": "pineal.experiments.entrainment",
+    "melatonin_profile": "pineal.experiments.melatonin_profile",
+    "suppression": "pineal.experiments.suppression",
+    "burgess2008": "pineal.experiments.burgess2008",
+    "burgess2010": "pineal.experiments.burgess2010",
+    "burgess_doses": "pineal.experiments.burgess_doses",
 }
 
 
