@@ -8,9 +8,17 @@ import math
 
 import pytest
 
-from pineal.experiments import burgess2008, burgess2010, burgess_doses, melatonin_profile, suppression
+from pineal.experiments import (
+    burgess2008,
+    burgess2010,
+    burgess_doses,
+    lewy1992,
+    melatonin_profile,
+    suppression,
+    wirzjustice2004,
+)
 
-MODULES = (melatonin_profile, suppression, burgess2008, burgess2010, burgess_doses)
+MODULES = (melatonin_profile, suppression, burgess2008, burgess2010, burgess_doses, lewy1992, wirzjustice2004)
 OUTCOMES = {m.NAME: m.run() for m in MODULES}
 ROWS = [(m.NAME, r, getattr(m, "KNOWN_MISSES", {})) for m in MODULES for r in OUTCOMES[m.NAME].rows]
 
@@ -45,3 +53,19 @@ def test_better_than_the_published_model_on_both_doses_with_one_parameter_set():
 def test_prc_plot_series_have_model_data_and_published_curve():
     s = OUTCOMES["burgess2008"].series
     assert len(s["model"]["x"]) == 96 and len(s["data"]["x"]) == 27 and len(s["curve"]["x"]) == 70
+
+
+def test_cli_experiment_plot_and_model_restriction(tmp_path):
+    import subprocess
+    import sys
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-c", "from pineal.cli import main; main()", *args],
+                              capture_output=True, text=True, timeout=300)
+
+    fig = tmp_path / "prc.png"
+    r = cli("experiment", "burgess2010", "--plot", str(fig))
+    assert r.returncode == 0, r.stderr
+    assert fig.stat().st_size > 10_000
+    r = cli("experiment", "burgess2008", "--model", "forger1999")
+    assert r.returncode == 2 and "model" in r.stderr and "Traceback" not in r.stderr

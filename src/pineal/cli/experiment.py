@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pineal import experiments
+from pineal.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -24,11 +25,14 @@ def register(app: typer.Typer) -> None:
         from pineal.models import clock
 
         mod = experiments.get(name)
+        usable = list(getattr(mod, "MODELS", clock.names()))
         if model == "all":
-            _compare_all(mod, clock.names(), as_json)
+            _compare_all(mod, usable, as_json)
             return
         if model is not None:
             clock.get(model)  # InputError for an unknown model
+            if model not in usable:
+                raise InputError("model", model, f"for {name}: {', '.join(usable)}")
         chosen = model or getattr(mod, "DEFAULT_MODEL", None)
         out = mod.run(chosen) if chosen else mod.run()
         if plot:

@@ -71,6 +71,8 @@ REGISTRY: dict[str, str] = {
     "burgess2008": "pineal.experiments.burgess2008",
     "burgess2010": "pineal.experiments.burgess2010",
     "burgess_doses": "pineal.experiments.burgess_doses",
+    "lewy1992": "pineal.experiments.lewy1992",
+    "wirzjustice2004": "pineal.experiments.wirzjustice2004",
 }
 
 

@@ -107,10 +107,11 @@ def run(model: str = DEFAULT_MODEL) -> Outcome:
                              f"{low:g}-{high:g} {unit}".strip() if math.isfinite(high) else f">= {low:g} {unit}",
                              within(value, low, high), unit, cite, note + extra)
 
+    target = "; a calibration target of scripts/calibrate_melatonin.py"
     rows = [
         row("EN-1 night peak, young adult", young["peak"], "50-120 pg/mL", 50, 120, "pg/mL", "waldhauser1988"),
         row("EN-1 clock time of the night peak", young["peak_clock"], "02:00-05:00", 2.0, 5.0, "h",
-            "health_am_textbook"),
+            "health_am_textbook", target),
         row("EN-1 highest daytime level (10:00-18:00)", young["day_max"], "<= 20 pg/mL", 0, 20, "pg/mL",
             "waldhauser1984"),
         row("EN-1 night peak / highest daytime level", young["peak"] / max(young["day_max"], 1e-9), "about 10",
@@ -118,7 +119,7 @@ def run(model: str = DEFAULT_MODEL) -> Outcome:
         row("EN-2 night level (23:00-01:00), age 17.5, 65 kg", teen["night_level"], "62.5 ± 18 pg/mL (15-20 y)",
             44.5, 80.5, "pg/mL", "waldhauser1988"),
         row("EN-2 night level, age 25 / Waldhauser fit", young["night_level"] / fit(25), "84.8 e^(-0.017 age)",
-            0.7, 1.3, "", "waldhauser1988"),
+            0.7, 1.3, "", "waldhauser1988", target),
         row("EN-2 night level, age 80", old["night_level"], "29 ± 12 pg/mL (70-90 y)", 17, 41, "pg/mL",
             "waldhauser1988"),
         row("EN-3 night level, age 2, 12 kg", child["night_level"], "330 ± 85 pg/mL (1-3 y)", 245, 415, "pg/mL",
@@ -128,7 +129,7 @@ def run(model: str = DEFAULT_MODEL) -> Outcome:
         row("EN-4 peak secretion rate", young["peak_secretion_ug_per_h"], "2.8 (women) - 4.6 (men) µg/h", 2.8, 4.6,
             "µg/h", "health_am_textbook", "; [S] review quote"),
         row("EN-6 plasma DLMO before habitual sleep onset", before_sleep, "2.0 ± 0.5 h", 1.5, 2.5, "h",
-            "sletten2010"),
+            "sletten2010", target),
         row("EN-6 plasma DLMO to mid-sleep", mid_sleep - dlmo, "6 ± 1 h", 5.0, 7.0, "h", "benloucif2008"),
         row("CL-3/NU-7 CBTmin - plasma DLMO", young["cbtmin"] - dlmo, "7 h (convention)", 6.0, 8.0, "h",
             "crowley2003", "; both definitions reported (pitfall P6)"),
