@@ -48,6 +48,18 @@ def test_half_mg_is_sensible(half_mg):
     assert not any(w["level"] == "danger" for w in half_mg["warnings"])
 
 
+def test_dlmo_shift_is_reported_with_its_definition(half_mg, gram):
+    """Issue 4: the predicted DLMO shift for that dose at that time, vs no dose, with the definition used."""
+    for rep in (half_mg, gram):
+        assert math.isfinite(rep["dlmo_shift_h"]) and "10 pg/mL" in rep["dlmo_definition"]
+        h = [int(x) for x in rep["dlmo_without_dose"].split(":")]
+        assert 19 <= h[0] <= 22  # the body's own DLMO about 2 h before habitual sleep at 23:00
+    assert half_mg["dlmo_shift_h"] > 0.05  # 0.5 mg at 21:00, near DLMO: an advance
+    morning = json.loads(pineal("dose", "0.5 mg", "--at", "08:00", "--json").stdout)
+    assert morning["dlmo_shift_h"] < 0  # in the morning: a delay (Lewy 1992)
+    assert morning["dose_level_at_wake_pg_ml"] < 1e-3 and half_mg["dose_level_at_wake_pg_ml"] < 20
+
+
 def test_gram_dose_is_flagged_and_finite(gram):
     assert all(math.isfinite(gram[k]) for k in REQUIRED - {"warnings", "disclaimer"})
     assert gram["cmax_fold_endogenous"] > 1000

@@ -103,7 +103,8 @@ class DoseReport:
                                          "(age, weight, clearance) on the habitual schedule",
                 "dlmo_shift_h": "DLMO without the dose minus DLMO with it, the evening after the dose day (hours, "
                                 "advance positive)",
-                "hours_above_endogenous_peak": "hours total plasma (dose + body) stays above the night peak",
+                "hours_above_endogenous_peak": "hours the dose's own plasma melatonin stays above the body's night "
+                                               "peak (the body's own night plateau is not counted)",
                 "level_at_wake_pg_ml": "total plasma at the next wake time",
                 "dose_level_at_wake_pg_ml": "the dose's part of the plasma level at the next wake time",
             },
@@ -143,7 +144,8 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
     wake_h = next_clock_time(at_clock_h, wake_clock_h)
     level_wake = float(np.interp(wake_h, t, total))
     dose_wake = float(np.interp(wake_h, t, exo))
-    above = ex.hours_above(ta, (total[after])[None, :], peak)[0]
+    # the dose's own level: the body's night plateau sits near its peak for hours and must not count
+    above = ex.hours_above(ta, ea[None, :], peak)[0]
     # time from the dose until the dose's own contribution falls below the body's level at that moment
     excess = ea > np.maximum(endo[after], 1e-9)
     back = float(ta[np.nonzero(excess)[0][-1]]) if excess.any() else 0.0

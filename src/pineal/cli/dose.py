@@ -105,7 +105,7 @@ def _print(rep, plot) -> None:
     t.add_row("body's own night peak", f"{rep.endogenous_peak_pg_ml:.0f} pg/mL", "model of the pineal and clock, "
               "for this age and weight")
     t.add_row("peak vs body's own", f"{rep.cmax_fold_endogenous:,.3g}x", "")
-    t.add_row("hours above the night peak", f"{rep.hours_above_endogenous_peak:.1f} h", "dose + body together")
+    t.add_row("hours above the night peak", f"{rep.hours_above_endogenous_peak:.1f} h", "from the dose alone")
     t.add_row("back to the body's own level", f"{rep.hours_until_back_to_endogenous:.1f} h", "after the dose")
     t.add_row(f"level at wake ({j['wake']})", f"{rep.level_at_wake_pg_ml:,.4g} pg/mL",
               f"of which from the dose: {rep.dose_at_wake_pg_ml:,.3g} pg/mL")
