@@ -15,6 +15,8 @@ def test_validate_json_rows():
     assert {"pk", "endogenous"} <= experiments
     for r in data["rows"]:
         assert {"metric", "model", "published", "tolerance", "passed", "cite"} <= set(r)
+        assert isinstance(r["passed"], bool) and isinstance(r["model"], float), r
+    assert {"burgess2008", "burgess2010", "burgess_doses", "suppression", "melatonin_profile"} <= experiments
 
 
 def test_unknown_experiment_is_a_clear_error():

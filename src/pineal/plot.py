@@ -24,9 +24,21 @@ def _check_path(path: str | Path) -> Path:
     return p
 
 
+def _finish_for_a_person(fig, ax, path: Path) -> Path:
+    """Legend, grid, the not-medical-advice line, and save: the end of every figure meant for a person."""
+    from pineal import DISCLAIMER
+
+    ax.legend(fontsize=8, loc="upper right")
+    ax.grid(alpha=0.3, which="both")
+    fig.text(0.01, 0.005, "Model prediction. " + DISCLAIMER, fontsize=5.5, color="0.35", wrap=True)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def dose_figure(rep, path: str | Path) -> Path:
     """Plasma melatonin after a dose (log scale) over the body's own night-time band."""
-    from pineal import DISCLAIMER
     from pineal.dose_report import _hhmm
 
     out = _check_path(path)
@@ -51,13 +63,7 @@ def dose_figure(rep, path: str | Path) -> Path:
     ax.set_ylabel("plasma melatonin (pg/mL, log scale)")
     ax.set_title(f"{rep.dose_mg:g} mg melatonin ({rep.route}) at {_hhmm(rep.at_clock_h)}: peak "
                  f"{rep.cmax_pg_ml:.3g} pg/mL = {rep.cmax_fold_endogenous:.3g}x the night peak", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
-    ax.grid(alpha=0.3, which="both")
-    fig.text(0.01, 0.005, "Model prediction. " + DISCLAIMER, fontsize=5.5, color="0.35", wrap=True)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(out)
-    plt.close(fig)
-    return out
+    return _finish_for_a_person(fig, ax, out)
 
 
 def outcome(out, path: str | Path) -> Path:
@@ -96,7 +102,6 @@ def outcome(out, path: str | Path) -> Path:
 
 def protocol_figure(out, path: str | Path) -> Path:
     """A protocol run: plasma melatonin of both arms (log scale), sleep and light, doses and DLMOs."""
-    from pineal import DISCLAIMER
 
     path = _check_path(path)
     treat, placebo = out.treatment, out.placebo
@@ -127,10 +132,4 @@ def protocol_figure(out, path: str | Path) -> Path:
     ax.set_xticks(ticks, [f"d{int(h // 24) + 1} {int(h % 24):02d}:00" for h in ticks], fontsize=7)
     ax.set_ylabel("plasma melatonin (pg/mL, log)")
     ax.set_title(f"{out.protocol.name}: grey = sleep (dark), gold = bright light, ▼ = DLMO (10 pg/mL)", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
-    ax.grid(alpha=0.3, which="both")
-    fig.text(0.01, 0.005, "Model prediction. " + DISCLAIMER, fontsize=5.5, color="0.35", wrap=True)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _finish_for_a_person(fig, ax, path)

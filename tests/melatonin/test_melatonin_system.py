@@ -164,3 +164,13 @@ def test_any_dose_gives_finite_nonnegative_levels_and_markers(mg, at, age):
 def test_more_melatonin_is_a_higher_plasma_peak():
     peaks = [pineal.simulate(days=1, doses=[pk.Dose(mg, 12.0)]).plasma.max() for mg in (0.1, 0.5, 3.0, 10.0, 1000.0)]
     assert np.all(np.diff(peaks) > 0)
+
+
+@pytest.mark.parametrize("name", ["hannay2019", "hannay2019+melatonin", "jewett1999"])
+def test_intrinsic_period_of_a_person(name):
+    """A protocol's tau_h is the person's free-running period, whatever the model's own period parameter means
+    (Hannay's τ is not the period, pitfall P12; the body's own melatonin also moves the clock)."""
+    from pineal.simulate import free_running_period, intrinsic_period_params
+
+    for tau in (23.9, 24.5):
+        assert free_running_period(name, intrinsic_period_params(name, tau)) == pytest.approx(tau, abs=0.01)

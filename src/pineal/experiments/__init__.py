@@ -28,6 +28,10 @@ class ValidationRow:
     cite: str = ""
     note: str = ""
 
+    def __post_init__(self):  # plain JSON types whatever numpy gave (np.bool_ would serialise as "True")
+        object.__setattr__(self, "model", float(self.model))
+        object.__setattr__(self, "passed", bool(self.passed))
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -14,9 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from pineal.experiments import Outcome, ValidationRow, within
+from pineal.experiments import Outcome, ValidationRow, explain, within
 from pineal.experiments.burgess_protocol import GRID, MODEL, dose_comparison, extremes, prc
 
+KNOWN_MISSES = {
+    "MP-4 placebo DLMO drift per day": (
+        "0.06 h/day against 0.31 ± 0.23 (tau 24.31 h measured with this ultradian protocol, Eastman 2012): the "
+        "system's free-running period in darkness is fitted to 24.18 h (CL-1, Czeisler 1999), and the ultradian "
+        "room light (100 lux, assumed) then speeds the model's clock. Fitted without the CL-1 term the drift was "
+        "0.15 h/day (a pass) but the period in darkness 24.29 h (a CL-1 miss)"),
+}
 NAME = "burgess_doses"
 TITLE = "0.5 mg vs 3 mg PRCs, placebo free run, 0.5/3/10 mg (MP-3, MP-4, NU-8)"
 CITE = "burgess2010"
@@ -53,4 +60,4 @@ def run(model: str = MODEL) -> Outcome:
               "model": {"x": GRID.tolist(), "y": high.shift.tolist(), "label": "3 mg"},
               "model2": {"x": GRID.tolist(), "y": low.shift.tolist(), "label": "0.5 mg"},
               "curve": {"x": GRID.tolist(), "y": ten.shift.tolist(), "label": "model: 10 mg"}}
-    return Outcome(name=NAME, title=TITLE, rows=rows, series=series)
+    return Outcome(name=NAME, title=TITLE, rows=explain(rows, KNOWN_MISSES), series=series)

@@ -8,13 +8,8 @@ Czeisler 1999, Duffy 2011); for Hannay 2019 also the period derived from its par
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-from pineal import schedule, solver
 from pineal.experiments import Outcome, ValidationRow, within
-from pineal.experiments.light_protocol import entrained
+from pineal.simulate import free_running_period
 
 NAME = "freerun"
 TITLE = "Free-running period in darkness (CL-1, CL-2)"
@@ -23,19 +18,9 @@ DEFAULT_MODEL = "hannay2019"
 DAYS = 30
 
 
-def period(model: str, days: int = DAYS, dt: float = 0.1) -> float:
-    mdl, p, y0 = entrained(model, dt)
-    run = solver.integrate(mdl, schedule.constant(0.0), y0, p, days * 24.0, dt=dt)
-    ev = run.cbtmin[0]
-    ev = ev[np.isfinite(ev) & (ev > 5 * 24.0)]
-    return float(np.polyfit(np.arange(ev.size), ev, 1)[0])
-
-
-def hannay_derived_period(v: dict) -> float:
-    """Free-running period implied by the Hannay 2019 parameters in darkness [derived, models.md §5]."""
-    r4 = 1.0 - 2.0 * v["gamma"] / (v["K"] * math.cos(v["beta1"]))
-    omega = 2.0 * math.pi / v["tau"] + 0.5 * v["K"] * math.sin(v["beta1"]) * (1.0 + r4)
-    return 2.0 * math.pi / omega
+def period(model: str, days: int = DAYS, dt: float = 0.1, params=None) -> float:
+    """Free-running period in constant darkness (h): slope of the CBTmin times of days 5 to ``days``."""
+    return free_running_period(model, params, days, dt)
 
 
 def run(model: str = DEFAULT_MODEL) -> Outcome:
@@ -45,8 +30,9 @@ def run(model: str = DEFAULT_MODEL) -> Outcome:
                           "24.10-24.23 h", within(tau, 24.10, 24.23), "h", "czeisler1999", note)]
     if model == "hannay2019":
         from pineal.models.clock import get
+        from pineal.models.clock.hannay2019 import free_running_period
 
-        derived = hannay_derived_period(get(model).values())
+        derived = free_running_period(get(model).values())
         rows.append(ValidationRow(NAME, "period vs value derived from parameters (CL-2)", round(tau, 3),
                                   f"{derived:.3f} h (tau = 23.84 h)", "± 0.01 h", abs(tau - derived) <= 0.01,
                                   "h", "hannay2019", note))

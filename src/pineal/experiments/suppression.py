@@ -34,10 +34,6 @@ KNOWN_MISSES = {
         "the published suppression form, synthesis x (1 - m B) with the clock model's light drive, rises less "
         "steeply with illuminance than the data (logistic Hill 4.3); the gain m sets the half-maximum (fitted: "
         "~100 lux) but not the slope. Stowe et al.'s code with the same form: 0.165"),
-    "LS-3 suppression half-time at 9500 lux": (
-        "once bright light has emptied the pineal compartment, plasma melatonin falls at its clearance (t1/2 38 min, "
-        "Andersen 2016), so half of the suppression takes about 25 min; the measured 18 min implies a faster loss "
-        "from plasma than the intravenous clearance"),
 }
 
 

@@ -102,4 +102,5 @@ MODEL = ClockModel(
     marker_index=1, initial=np.array([0.82041911, 1.71383697, 0.52318122, 0.0, 0.0]), marker_level=math.pi,
     cite="hannay2019", project=project, level_index=H2,
     param_sets=("clock/hannay2019", "melatonin", "melatonin_fit"), derived=defaults,
+    period_overrides=hannay.period_overrides,
 )

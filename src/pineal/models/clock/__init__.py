@@ -64,6 +64,8 @@ class ClockModel:
     level_index: int = -1  # state of the body's own plasma melatonin (pg/mL), for DLMO/DLMOff
     param_sets: tuple[str, ...] = ()  # default: ("clock/<name>",)
     derived: Callable[[], dict[str, float]] | None = None  # values taken from other layers' sets (e.g. PK)
+    #: parameter overrides that give a person's intrinsic (free-running) period; default: set ``tau_x``
+    period_overrides: Callable[[dict[str, float], float], dict[str, float]] | None = None
 
     @property
     def n_state(self) -> int:
@@ -97,6 +99,12 @@ class ClockModel:
     def cbt_offset(self, overrides: Mapping[str, float] | None = None) -> float:
         """Hours from the marker event (minimum of x / phase crossing) to CBTmin (φ_ref)."""
         return float(self.values(overrides).get("phi_ref", 0.0))
+
+    def intrinsic_period(self, period: float, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Overrides giving a free-running period of ``period`` hours (Kronauer models: τ_x; Hannay: from ω₀)."""
+        if self.period_overrides is not None:
+            return self.period_overrides(self.values(overrides), float(period))
+        return {"tau_x": float(period)}
 
     def cbt_to_dlmo(self, overrides: Mapping[str, float] | None = None) -> float:
         return float(self.values(overrides)["cbt_to_dlmo"])

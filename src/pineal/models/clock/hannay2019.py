@@ -85,8 +85,23 @@ def rhs(t, y, a, p, dydt):
     dydt[2] = dn_dt(alpha, n, p[DELTA])
 
 
+def free_running_period(v) -> float:
+    """Period in darkness implied by the parameters: 2π / (ω₀ + (K/2) sin β₁ (1 + R*⁴)), R*⁴ = 1 − 2(D+γ)/(K cos β₁)
+    (models.md §5 [derived]; ≈ 24.18 h although τ = 23.84 h, pitfall P12)."""
+    r4 = 1.0 - 2.0 * (v["D"] + v["gamma"]) / (v["K"] * math.cos(v["beta1"]))
+    return 2.0 * math.pi / (2.0 * math.pi / v["tau"] + 0.5 * v["K"] * math.sin(v["beta1"]) * (1.0 + r4))
+
+
+def period_overrides(v, period: float) -> dict[str, float]:
+    """The τ that gives a free-running period of ``period`` hours in darkness (inverse of the formula above)."""
+    r4 = 1.0 - 2.0 * (v["D"] + v["gamma"]) / (v["K"] * math.cos(v["beta1"]))
+    omega0 = 2.0 * math.pi / period - 0.5 * v["K"] * math.sin(v["beta1"]) * (1.0 + r4)
+    return {"tau": 2.0 * math.pi / omega0}
+
+
 MODEL = ClockModel(
     name="hannay2019", title="Hannay, Booth & Forger 2019 (single population)", state=("R", "psi", "n"),
     rhs=rhs, prepare=prepare, pack=pack, marker_kind=MARKER_PHASE, marker_index=1,
     initial=np.array([0.82041911, 1.71383697, 0.52318122]), marker_level=math.pi, cite="hannay2019",
+    period_overrides=period_overrides,
 )
