@@ -28,9 +28,8 @@ from pineal.timeline import next_clock_time
 PK_DATA_MAX_MG = 100.0
 #: population draws for the variability interval
 N_POPULATION = 400
-#: light while awake on the habitual schedule (ordinary room light, as in the experiments) and during the
-#: dim-light evening on which the DLMO is read (< 5 lux)
-HOME_LUX, DIM_LUX, DIM_HOURS = 500.0, 3.0, 7.0
+#: hours of dim light (schedule.ASSESSMENT_LUX) before habitual sleep on the evening the DLMO is read
+DIM_HOURS = 7.0
 DLMO_DEFINITION = "plasma_10"
 
 
@@ -89,7 +88,8 @@ class DoseReport:
             "dlmo_shift_h": r(self.dlmo_shift_h, 3),
             "dlmo_without_dose": _hhmm(self.dlmo_without_dose_h) if math.isfinite(self.dlmo_without_dose_h) else None,
             "dlmo_with_dose": _hhmm(self.dlmo_with_dose_h) if math.isfinite(self.dlmo_with_dose_h) else None,
-            "dlmo_definition": DEFINITION_TEXT[DLMO_DEFINITION] + "; dim-light (3 lux) evening after the dose day",
+            "dlmo_definition": f"{DEFINITION_TEXT[DLMO_DEFINITION]}; dim-light ({schedule.ASSESSMENT_LUX:g} lux) "
+                               "evening after the dose day",
             "oral_bioavailability": r(self.bioavailability, 3),
             "population_cmax_pg_ml_5_95": [r(self.population_cmax_pg_ml[0]), r(self.population_cmax_pg_ml[1])],
             "assumptions": self.assumptions,
@@ -181,8 +181,8 @@ def body_and_shift(dose: pk.Dose, subject: pk.Subject, sleep_clock_h: float, wak
     the dose day the light is dim for ``DIM_HOURS`` before habitual sleep, and the DLMO is read there.
     """
     onset = next_clock_time(36.0, sleep_clock_h)
-    home = schedule.daily(sleep_clock_h, wake_clock_h, lux=HOME_LUX)
-    light = home.expand(onset + 24.0).with_light(onset - DIM_HOURS, onset, DIM_LUX)
+    home = schedule.daily(sleep_clock_h, wake_clock_h, lux=schedule.ROOM_LUX)
+    light = home.expand(onset + 24.0).with_light(onset - DIM_HOURS, onset, schedule.ASSESSMENT_LUX)
     res = simulate(days=(onset + 12.0) / 24.0, light=light, doses=[[dose], []], subject=subject, entrain=home,
                    sleep=(_hhmm(sleep_clock_h), _hhmm(wake_clock_h)), record_every=1)
     dlmo = res.dlmo(per_day=False, definition=DLMO_DEFINITION)

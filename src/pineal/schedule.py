@@ -23,6 +23,11 @@ LUX, SLEEP, EXOGENOUS = 0, 1, 2
 N_INPUTS = 3
 CHANNELS = ("lux", "sleep", "exogenous_pg_ml")
 
+#: light assumed while awake on an ordinary day indoors (every experiment and report states it)
+ROOM_LUX = 500.0
+#: dim light of a phase assessment, "< 5 lux": melatonin is sampled in it, since room light suppresses it
+ASSESSMENT_LUX = 3.0
+
 
 def _hours(value: str | float, field: str) -> float:
     """A clock time 'HH:MM' or a number of hours."""
@@ -165,7 +170,7 @@ def constant(lux: float = 0.0, sleep: float = 0.0, start: float = 0.0) -> Schedu
     return Schedule(np.array([start]), np.array([[float(lux), float(sleep), 0.0]]))
 
 
-def daily(sleep: str | float = "23:00", wake: str | float = "07:00", lux: float = 500.0,
+def daily(sleep: str | float = "23:00", wake: str | float = "07:00", lux: float = ROOM_LUX,
           sleep_lux: float = 0.0, days: float | None = None) -> Schedule:
     """A regular day: ``lux`` while awake, ``sleep_lux`` and sleep = 1 from ``sleep`` to ``wake`` (clock times).
 

@@ -188,7 +188,7 @@ def _dose_lists(doses, n: int) -> list[tuple[pk.Dose, ...]]:
     if doses is None:
         return [()] * n
     doses = list(doses)
-    if doses and all(isinstance(d, Sequence) and not isinstance(d, str) for d in doses):
+    if _is_nested(doses):
         if len(doses) not in (1, n):
             raise InputError("doses", len(doses), f"1 or {n} dose lists (one per subject)")
         lists = [tuple(_as_dose(x) for x in d) for d in doses]
@@ -204,7 +204,7 @@ def _as_dose(d) -> pk.Dose:
 
 def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequence[Schedule] | float | None = None,
              doses=None, subject: pk.Subject | None = None, model: str = DEFAULT_MODEL,
-             sleep: tuple[str, str] = ("23:00", "07:00"), lux: float = 500.0, params=None,
+             sleep: tuple[str, str] = ("23:00", "07:00"), lux: float = schedule.ROOM_LUX, params=None,
              subjects: int | None = None, dt: float = 0.1, entrain: bool | Schedule | np.ndarray = True,
              record_every: int | None = None, start_h: float = 0.0):
     """Simulate the clock (and melatonin) for ``days``, or run a protocol file (see docs/protocols.md).
@@ -274,13 +274,22 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
         record_every = 1 if (mdl.has_melatonin and n * hours / dt <= AUTO_RECORD_LIMIT) else 0
     exo_curves = {}
     if any(dose_lists):
-        lights = [lights[i % len(lights)] for i in range(n)]
+        # one PK run per distinct dose list, one overlaid schedule per distinct (schedule, dose list)
+        curves, overlaid = {}, {}
+        base = [lights[i % len(lights)] for i in range(n)]
+        lights = list(base)
         for i, dl in enumerate(dose_lists):
-            if dl:
-                edges, means, t_fine, c_fine = exogenous_input(dl, pk_vec, start_h, hours, dt)
-                exo_curves[i] = (t_fine, c_fine)
-                if edges is not None:
-                    lights[i] = lights[i].with_series(edges, means, until=start_h + hours)
+            if not dl:
+                continue
+            if dl not in curves:
+                curves[dl] = exogenous_input(dl, pk_vec, start_h, hours, dt)
+            edges, means, t_fine, c_fine = curves[dl]
+            exo_curves[i] = (t_fine, c_fine)
+            if edges is not None:
+                key = (id(base[i]), dl)
+                if key not in overlaid:
+                    overlaid[key] = base[i].with_series(edges, means, until=start_h + hours)
+                lights[i] = overlaid[key]
     levels = markers.tracked_levels(pk.parameter_set()["saliva_plasma_ratio"]) if mdl.has_melatonin else ()
     run = solver.integrate(mdl, lights if len(lights) > 1 else lights[0], y0, p, hours, dt=dt, t0=start_h,
                            record_every=record_every or None, levels=levels,
@@ -299,10 +308,10 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
 
 def free_running_period(model: str | ClockModel, params=None, days: int = 30, dt: float = 0.1) -> float:
     """Free-running period (h) in constant darkness, awake: the slope of the CBTmin times of days 5 to ``days``
-    after entrainment to the default day (sleep 23:00-07:00, 500 lux awake)."""
+    after entrainment to the default day (sleep 23:00-07:00, room light awake)."""
     mdl = get(model)
     p = mdl.vector(params)
-    y0 = solver.entrain(mdl, schedule.daily(lux=500.0), p, dt=dt)
+    y0 = solver.entrain(mdl, schedule.daily(), p, dt=dt)
     ev = solver.integrate(mdl, schedule.constant(0.0), y0, p, days * 24.0, dt=dt).cbtmin[0]
     ev = ev[np.isfinite(ev) & (ev > 5 * 24.0)]
     return float(np.polyfit(np.arange(ev.size), ev, 1)[0])
@@ -321,7 +330,7 @@ def intrinsic_period_params(model: str | ClockModel, period: float) -> dict[str,
 
 
 def own_melatonin(subject: pk.Subject | None = None, sleep: str = "23:00", wake: str = "07:00",
-                  lux: float = 500.0) -> tuple[np.ndarray, np.ndarray, float]:
+                  lux: float = schedule.ROOM_LUX) -> tuple[np.ndarray, np.ndarray, float]:
     """The body's own plasma melatonin over one entrained day (t from midnight, pg/mL) and its night peak, for a
     person on a regular schedule (darkness asleep, ``lux`` awake)."""
     res = simulate(days=1.0, subject=subject, sleep=(sleep, wake), lux=lux, record_every=1)

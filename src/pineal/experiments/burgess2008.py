@@ -6,7 +6,7 @@ before DLMO; maximum delay −1.3 ± 0.4 h at 11-11.5 ± 1.5 h after DLMO.
 
 from __future__ import annotations
 
-from pineal.experiments import Outcome, explain
+from pineal.experiments import Outcome
 from pineal.experiments.burgess_protocol import MODEL, outcome
 
 NAME = "burgess2008"
@@ -30,6 +30,4 @@ KNOWN_MISSES = {
 
 
 def run(model: str = MODEL) -> Outcome:
-    out = outcome(3.0, NAME, TITLE, CITE, TARGETS)
-    out.rows = explain(out.rows, KNOWN_MISSES)
-    return out
+    return outcome(3.0, NAME, TITLE, CITE, TARGETS, KNOWN_MISSES)

@@ -6,7 +6,7 @@ points ≤ 0.90 h (scatter floor 0.82 h; Stowe et al. 2025 with their 3 mg param
 
 from __future__ import annotations
 
-from pineal.experiments import Outcome, explain
+from pineal.experiments import Outcome
 from pineal.experiments.burgess_protocol import MODEL, outcome
 
 NAME = "burgess2010"
@@ -34,6 +34,4 @@ KNOWN_MISSES = {
 
 
 def run(model: str = MODEL) -> Outcome:
-    out = outcome(0.5, NAME, TITLE, CITE, TARGETS)
-    out.rows = explain(out.rows, KNOWN_MISSES)
-    return out
+    return outcome(0.5, NAME, TITLE, CITE, TARGETS, KNOWN_MISSES)

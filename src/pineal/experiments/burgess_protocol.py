@@ -22,16 +22,15 @@ from functools import cache
 
 import numpy as np
 
-from pineal import schedule, solver
-from pineal.experiments import Outcome, ValidationRow, within
+from pineal import schedule
+from pineal.experiments import Outcome, ValidationRow, explain, within
 from pineal.experiments.data_files import load
 from pineal.experiments.melatonin_profile import HOME_LUX, home
 from pineal.models import pk
-from pineal.models.clock import get
-from pineal.simulate import simulate, subject_params
+from pineal.simulate import simulate
 from pineal.timeline import format_clock
 
-ASSESS_LUX = 3.0  # "dim light (< 5 lux)"
+ASSESS_LUX = schedule.ASSESSMENT_LUX  # "dim light (< 5 lux)"
 ULTRADIAN_LUX = 100.0  # "room light (< 150 lux)" — assumed level inside the published bound
 LAB_START = 7.0  # model hour: wake at home on day 1, phase assessment starts
 ULTRA_START, ULTRA_END = 31.0, 103.0  # days 2-4 (07:00 day 2 to 07:00 day 5)
@@ -64,20 +63,12 @@ def points(dose_mg: float) -> tuple[np.ndarray, np.ndarray]:
     return pts[:, 0], pts[:, 1]
 
 
-def _rows(params: dict | None, subject: pk.Subject) -> tuple[dict, np.ndarray]:
-    mdl = get(MODEL)
-    personal, _ = subject_params(mdl, subject)
-    row = {**personal, **(params or {})}
-    return row, mdl.vector(row)
-
-
 def baseline(params: dict | None = None, subject: pk.Subject = SUBJECT, dt: float = 0.1):
     """Entrain at home, run day 1 (dim phase assessment): (state at ULTRA_START, baseline DLMO in model hours)."""
-    row, p = _rows(params, subject)
-    y0 = solver.entrain(MODEL, home(), p, dt=dt)
     day1 = schedule.constant(ASSESS_LUX).with_episodes(0.0, LAB_START, "lux", 0.0).with_episodes(
         0.0, LAB_START, "sleep", 1.0)
-    res = simulate(days=ULTRA_START / 24.0, light=day1, model=MODEL, params=row, entrain=y0, record_every=0, dt=dt)
+    res = simulate(days=ULTRA_START / 24.0, light=day1, model=MODEL, subject=subject, params=params, entrain=home(),
+                   record_every=0, dt=dt)
     onsets = res.dlmo(per_day=False, definition=DEFINITION)
     onsets = onsets[np.isfinite(onsets) & (onsets > LAB_START)]
     return res.y_end[0], float(onsets[0])
@@ -105,12 +96,11 @@ def prc(dose_mg: float, x, params: dict | None = None, subject: pk.Subject = SUB
     """Run the protocol for every pill time ``x`` (h after baseline DLMO): melatonin and placebo arms in one batch."""
     x = np.atleast_1d(np.asarray(x, dtype=float)) % 24.0
     y31, dlmo0 = _cached_baseline(_key(params), subject, dt)
-    row, _ = _rows(params, subject)
     firsts = np.array([first_pill_time(dlmo0, xi) for xi in x])
     lights = [lab_schedule(f) for f in firsts]
     doses = [[pk.Dose(dose_mg, f + 24.0 * k) for k in range(3)] for f in firsts]
     res = simulate(days=(END - ULTRA_START) / 24.0, start_h=ULTRA_START, light=lights + lights,
-                   doses=doses + [[] for _ in firsts], subject=subject, model=MODEL, params=row,
+                   doses=doses + [[] for _ in firsts], subject=subject, model=MODEL, params=params,
                    entrain=np.array(y31), record_every=0, dt=dt)
     final = _final_dlmo(res.dlmo(per_day=False, definition=DEFINITION))
     n = x.size
@@ -170,8 +160,9 @@ def dose_comparison(low: PRC, high: PRC) -> dict[str, float]:
 GRID = np.arange(0.0, 24.0, 0.25)
 
 
-def outcome(dose_mg: float, name: str, title: str, cite: str, targets: dict) -> Outcome:
-    """Rows for one published PRC: RMS against the points, the extremes and where they fall."""
+def outcome(dose_mg: float, name: str, title: str, cite: str, targets: dict, known_misses: dict) -> Outcome:
+    """Rows for one published PRC: RMS against the points, the extremes and where they fall (documented misses
+    carry their explanation)."""
     xd, yd = points(dose_mg)
     at_points = prc(dose_mg, xd)
     curve = prc(dose_mg, GRID)
@@ -203,4 +194,4 @@ def outcome(dose_mg: float, name: str, title: str, cite: str, targets: dict) -> 
               "model": {"x": GRID.tolist(), "y": curve.shift.tolist(), "label": f"{MODEL}, {dose_mg:g} mg"},
               "data": {"x": xd.tolist(), "y": yd.tolist(), "label": f"{title.split(':')[0]} (digitized points)"},
               "curve": {"x": [p[0] for p in fit], "y": [p[1] for p in fit], "label": "published fitted curve"}}
-    return Outcome(name=name, title=title, rows=rows, series=series)
+    return Outcome(name=name, title=title, rows=explain(rows, known_misses), series=series)

@@ -18,7 +18,7 @@ from pineal import markers, schedule, solver
 from pineal.models.clock import get
 
 DAY_SLEEP, DAY_WAKE = "23:00", "07:00"
-DAY_LUX = 500.0  # lux while awake during entrainment (assumption: indoor day; stated in every outcome)
+DAY_LUX = schedule.ROOM_LUX  # lux while awake during entrainment (assumption: indoor day; stated in every outcome)
 WAKE_H = 7.0  # model hour of the wake-up that starts the constant routine
 DT = 0.1
 

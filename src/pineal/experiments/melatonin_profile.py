@@ -26,8 +26,8 @@ TITLE = "The body's own melatonin on a 23:00-07:00 schedule (EN-1..8, NU-3, NU-7
 CITE = "waldhauser1988"
 DEFAULT_MODEL = "hannay2019+melatonin"
 MODELS = ("hannay2019+melatonin",)
-HOME_LUX = 500.0  # lux while awake (the light experiments' day; an assumption stated in every row)
-DIM_LUX = 3.0  # phase-assessment light (< 5 lux)
+HOME_LUX = schedule.ROOM_LUX  # lux while awake (the light experiments' day; an assumption stated in every row)
+DIM_LUX = schedule.ASSESSMENT_LUX
 DIM_FROM = 16.0
 SLEEP, WAKE = 23.0, 7.0
 YOUNG = pk.Subject(age=25.0)

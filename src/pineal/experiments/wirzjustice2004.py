@@ -20,7 +20,7 @@ TITLE = "Wirz-Justice 2004: 5 mg melatonin, 3 h of 5000 lux, and both at 20:40 (
 CITE = "wirzjustice2004"
 DEFAULT_MODEL = "hannay2019+melatonin"
 MODELS = (DEFAULT_MODEL,)
-HOME_LUX, DIM_LUX = 500.0, 5.0
+HOME_LUX, DIM_LUX = schedule.ROOM_LUX, 5.0
 AT, LIGHT_H, LUX, DOSE_MG = 20.0 + 40.0 / 60.0, 3.0, 5000.0, 5.0
 
 

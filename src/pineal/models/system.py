@@ -15,6 +15,7 @@ Hannay set, ``params/melatonin.toml`` (literature) and ``params/melatonin_fit.to
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numba as nb
 import numpy as np
@@ -34,10 +35,16 @@ PG_ML_PER_PMOL_L = 1.0 / 4.305  # models.md conventions (molar mass 232.28 g/mol
 
 def defaults() -> dict[str, float]:
     """Subject-level values from the PK layer: a typical subject's plasma volume and clearance, age."""
+    return dict(_typical_subject())
+
+
+@cache
+def _typical_subject() -> tuple[tuple[str, float], ...]:
+    """Computed once: every parameter lookup of the model merges these in."""
     from pineal.models import pk
 
     p, _ = pk.individual_parameters(pk.Subject())
-    return subject_values(p, pk.Subject().age)
+    return tuple(subject_values(p, pk.Subject().age).items())
 
 
 def subject_values(pk_vector: np.ndarray, age: float) -> dict[str, float]:
