@@ -186,6 +186,9 @@ def main(out: Path = OUT) -> dict[str, float]:
          + ", ".join(f"{s[0]} {100 * s[1]:.1f}%" for s in studies)),
         ("oral_bioavailability_logsd", within_sd, "1", "andersen2016",
          f"within-study log-SD of F from the IQR 1.7-4.7% (between-study log-SD {between_sd:.2f})"),
+        ("oral_bioavailability_between_study_logsd", between_sd, "1", "harpsoe2015",
+         "between-study log-SD of F: n-weighted spread of the five study estimates around the typical F (study "
+         "populations, assays and products differ)"),
         ("first_pass_saturation_flux_ug_per_h", r50, "ug/h", "galley2022", "no magnitude published: strongest "
          "saturation keeping the AUC log-log slope over 0.25-10 mg at 1.05 (Mellozzan label: proportional)"),
         ("fluvoxamine_cyp1a2_activity", a_fluv, "1", "harter2000", f"matches AUC x17 and Cmax x12 (geometric mean) "
