@@ -65,6 +65,7 @@ def explain(rows: list[ValidationRow], known_misses: dict[str, str]) -> list[Val
 REGISTRY: dict[str, str] = {
     "pk": "pineal.experiments.pk_studies",
     "products": "pineal.experiments.products_pk",
+    "pk_vpc": "pineal.experiments.pk_vpc",
     "endogenous": "pineal.experiments.endogenous_levels",
     "khalsa2003": "pineal.experiments.khalsa2003",
     "sthilaire2012": "pineal.experiments.sthilaire2012",
