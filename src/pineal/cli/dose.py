@@ -14,7 +14,7 @@ from pineal import DISCLAIMER
 from pineal.errors import InputError
 from pineal.models import pk
 from pineal.quantities import parse_weight_kg
-from pineal.safety.screen import find_population
+from pineal.safety.screen import find_interaction, find_population
 from pineal.timeline import parse_clock_hours, parse_datetime
 
 LEVEL_STYLE = {"danger": "bold red", "caution": "yellow", "info": "cyan"}
@@ -61,6 +61,10 @@ def register(app: typer.Typer) -> None:
         from pineal.dose_report import report
 
         drugs = [d.strip().lower() for d in (with_ or [])]
+        # covariates named with --with: oestrogens and smoking act on CYP1A2 in the PK model too
+        kinds = {d: getattr(find_interaction(d), "id", None) for d in drugs}
+        smoker = smoker or "smoking" in kinds.values()
+        oral_contraceptive = oral_contraceptive or "estrogens" in kinds.values()
         subject = pk.Subject(weight_kg=parse_weight_kg(weight), age=age, sex=sex, smoker=smoker, fed=fed,
                              oral_contraceptive=oral_contraceptive,
                              hepatic_impairment=any(_is_hepatic(c) for c in condition or ()),

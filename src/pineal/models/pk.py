@@ -42,7 +42,8 @@ ROUTES = ("oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal", "iv")
 ROUTE_ALLOWED = ", ".join(ROUTES)
 
 #: CYP1A2-acting co-medications and exposures the model quantifies (name -> parameter holding its activity)
-INTERACTING_DRUGS = {"fluvoxamine": "fluvoxamine_cyp1a2_activity", "caffeine": "caffeine_cyp1a2_activity"}
+INTERACTING_DRUGS = {"fluvoxamine": "fluvoxamine_cyp1a2_activity", "caffeine": "caffeine_cyp1a2_activity",
+                     "ciprofloxacin": "ciprofloxacin_cyp1a2_activity"}
 
 # state indices (amounts in µg)
 PR_DEPOT, GUT_FAST, GUT_SLOW, MUCOSA, NASAL, SKIN, CENTRAL, FIRST_PASS, ELIMINATED, NOT_ABSORBED, SOLID = range(11)
@@ -91,7 +92,7 @@ class Subject:
         for d in drugs:
             if d not in INTERACTING_DRUGS:
                 raise InputError("with", d, f"one of {', '.join(INTERACTING_DRUGS)} (drugs whose effect on "
-                                 "melatonin PK has a published magnitude)")
+                                 "melatonin PK the model quantifies)")
         if not (math.isfinite(self.bioavailability_scale) and self.bioavailability_scale > 0):
             raise InputError("bioavailability_scale", self.bioavailability_scale, "a positive number")
 
@@ -152,6 +153,8 @@ def cyp1a2_activity(subject: Subject, ps=None) -> tuple[float, list[str]]:
     a, assumed = 1.0, []
     for drug in subject.drugs:
         a *= ps[INTERACTING_DRUGS[drug]]
+        if ps.params[INTERACTING_DRUGS[drug]].cite == "pineal_assumption":
+            assumed.append(INTERACTING_DRUGS[drug])
     if subject.smoker:
         a *= ps["smoking_cyp1a2_activity"]
         assumed.append("smoking_cyp1a2_activity")
@@ -159,8 +162,7 @@ def cyp1a2_activity(subject: Subject, ps=None) -> tuple[float, list[str]]:
         a *= ps["oral_contraceptive_cyp1a2_activity"]
         assumed.append("oral_contraceptive_cyp1a2_activity")
     if subject.age > 40:
-        a *= max(0.5, 1.0 - ps["age_cyp1a2_decline_per_year"] * (subject.age - 40.0))
-        assumed.append("age_cyp1a2_decline_per_year")
+        a *= max(0.25, 1.0 - ps["age_cyp1a2_decline_per_year"] * (subject.age - 40.0))
     return a, assumed
 
 
