@@ -268,8 +268,10 @@ def model_warnings(rep: DoseReport) -> list[dict[str, str]]:
     if rep.route.startswith("oral") and rep.dose_mg > PK_DATA_MAX_MG:
         out.append({"code": "beyond_pk_data", "level": "danger",
                     "message": (f"{rep.dose_mg:g} mg is {rep.dose_mg / PK_DATA_MAX_MG:.0f}x the largest single dose "
-                                "with human PK data (100 mg, Galley 2014): the curve is an extrapolation. First-pass "
-                                "saturation (DAMSEL2) means real exposure may be higher still.")})
+                                "with human PK data (100 mg, Galley 2014): the curve is an extrapolation. Above ~30 "
+                                "mg the model limits absorption by melatonin's low solubility in the gut's water "
+                                "(slower, later peak; part passes undissolved) and lets first pass saturate "
+                                "(DAMSEL2); both magnitudes are uncertain, so real exposure may be higher or lower.")})
     if rep.assumptions:
         out.append({"code": "assumed_parameters", "level": "info",
                     "message": "This result uses parameters with no published magnitude (assumed): "
