@@ -115,6 +115,13 @@ def main(out: Path = OUT) -> dict[str, float]:
     for study, _dose, tmax, thalf, n in targets:
         print(f"  {study[:58]:58s} n={n:<3} tmax {tmax} t1/2 {thalf}")
 
+    # between-study spread of absorption: n-weighted log-SD of the published tmax centres around the model's
+    tm_rows = [(tmax, n) for _, _, tmax, _, n in targets if tmax is not None]
+    w_t = np.array([n for _, n in tm_rows], float)
+    dev_t = np.log([tmax / tmax_m for tmax, _ in tm_rows])
+    absorption_between_sd = float(np.sqrt(np.sum(w_t * dev_t ** 2) / w_t.sum()))
+    print(f"between-study log-SD of tmax centres around the model's {tmax_m:.1f} min: {absorption_between_sd:.3f}")
+
     # 2. per-study F
     cmax_f = f_from_level(10.0, 3550.5, lambda t, c: ex.cmax_tmax(t, c)[0][0], shape)
     auc_f = f_from_level(10.0, 281538.3 / 60.0, lambda t, c: ex.auc_inf(t, c)[0], shape)
@@ -173,6 +180,18 @@ def main(out: Path = OUT) -> dict[str, float]:
           f"{ratios(a_fluv, 5.0, andersen_f)}, at typical F {ratios(a_fluv, 5.0)}; "
           f"caffeine {a_caf:.3f} -> ratios {ratios(a_caf, 6.0)}")
 
+    # 6. age: older adults' oral clearance CL/F (Gooneratne 2012: 379 and 478 L/h, geometric mean, older adults
+    # taken as 70 y) against the typical adult's CL/F gives their F; CYP1A2 activity falls linearly after 40 y
+    cl_typ = lit["clearance_l_per_min_per_kg"] * 60.0 * 70.0
+    f_old = cl_typ / math.sqrt(379.0 * 478.0)
+    lost = 1.0 - (math.log(2) / lit["dissolution_half_life_h"]) / (math.log(2) / lit["dissolution_half_life_h"]
+                                                                     + 1.0 / lit["small_intestinal_transit_h"])
+    f_typ_escape = f_typ / (1.0 - lost)
+    activity_old = ((1.0 - lost) / f_old - 1.0) / ((1.0 - f_typ_escape) / f_typ_escape)
+    age_decline = (1.0 - activity_old) / (70.0 - 40.0)
+    print(f"age: older adults' F {100 * f_old:.1f}% -> CYP1A2 activity {activity_old:.3f} at 70 y, "
+          f"decline {100 * age_decline:.2f}%/year after 40")
+
     ka_cv = 3.1 / 6.0
     entries = [
         ("ka_fast_per_h", ka_f, "1/h", "andersen2016", "fast absorption rate; fit to tmax and apparent t1/2 of "
@@ -186,6 +205,17 @@ def main(out: Path = OUT) -> dict[str, float]:
          + ", ".join(f"{s[0]} {100 * s[1]:.1f}%" for s in studies)),
         ("oral_bioavailability_logsd", within_sd, "1", "andersen2016",
          f"within-study log-SD of F from the IQR 1.7-4.7% (between-study log-SD {between_sd:.2f})"),
+        ("oral_bioavailability_between_study_logsd", between_sd, "1", "harpsoe2015",
+         "between-study log-SD of F: n-weighted spread of the five study estimates around the typical F (study "
+         "populations, assays and products differ)"),
+        ("absorption_between_study_logsd", absorption_between_sd, "1", "harpsoe2015",
+         "between-study log-SD of absorption speed: n-weighted spread of the published oral tmax centres (Tmax "
+         "15-210 min across studies, Harpsoe 2015) around the model's tmax; a virtual study's factor on every "
+         "absorption and release rate"),
+        ("age_cyp1a2_decline_per_year", age_decline, "1/year", "gooneratne2012",
+         f"older adults (taken as 70 y) had oral CL/F 379-478 L/h, i.e. F {100 * f_old:.0f}% against the typical "
+         f"{100 * f_typ:.0f}%: CYP1A2 activity {activity_old:.2f} at 70, falling linearly after 40 (direction: "
+         "Harpsoe 2015, Circadin SmPC)"),
         ("first_pass_saturation_flux_ug_per_h", r50, "ug/h", "galley2022", "no magnitude published: strongest "
          "saturation keeping the AUC log-log slope over 0.25-10 mg at 1.05 (Mellozzan label: proportional)"),
         ("fluvoxamine_cyp1a2_activity", a_fluv, "1", "harter2000", f"matches AUC x17 and Cmax x12 (geometric mean) "

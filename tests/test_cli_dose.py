@@ -147,3 +147,37 @@ def test_unknown_product_and_condition_are_clear_errors():
     for args, field in ((["--product", "tea"], "product"), (["--condition", "gout-ish"], "condition")):
         out = pineal("dose", "3 mg", "--at", "22:00", *args)
         assert out.returncode == 2 and f"{field}:" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_product_sets_route_release_and_intervals():
+    """`--product circadin`: a prolonged-release curve (later, lower peak than IR), intervals on every number."""
+    pr = json.loads(pineal("dose", "2 mg", "--at", "22:00", "--product", "circadin", "--json").stdout)
+    assert pr["product"] == "circadin" and pr["route"] == "oral-pr" and pr["release_h"] == 3.75
+    assert pr["tmax_min"] > 90
+    for key in ("cmax_pg_ml", "tmax_min", "auc_pg_h_per_ml", "hours_above_endogenous_peak",
+                "dose_level_at_wake_pg_ml", "hours_until_back_to_endogenous"):
+        lo, mid, hi = pr["population_5_50_95"][key]
+        assert lo <= mid <= hi and lo < hi, key
+    lo, hi = pr["between_study_factor_90"]
+    assert lo < 1 < hi
+    assert not any(w["code"] == "label_uncertainty" for w in pr["warnings"])  # a licensed medicine
+    assert "daytime floor" in pr["definitions"]["hours_until_back_to_endogenous"]
+
+
+def test_generic_release_half_life_and_its_errors():
+    fast = json.loads(pineal("dose", "2 mg", "--at", "22:00", "--route", "oral-pr", "--release-h", "1",
+                             "--json").stdout)
+    slow = json.loads(pineal("dose", "2 mg", "--at", "22:00", "--route", "oral-pr", "--release-h", "6",
+                             "--json").stdout)
+    assert fast["tmax_min"] < slow["tmax_min"] and fast["cmax_pg_ml"] > slow["cmax_pg_ml"]
+    out = pineal("dose", "2 mg", "--at", "22:00", "--release-h", "3")
+    assert out.returncode == 2 and "release-h:" in out.stderr and "Traceback" not in out.stderr
+    out = pineal("dose", "2 mg", "--at", "22:00", "--product", "tea")
+    assert out.returncode == 2 and "circadin" in out.stderr and "sublingual-spray" in out.stderr
+
+
+def test_three_mg_is_back_to_the_body_level_overnight():
+    """The issue's case: 3 mg at 22:00 read 21.9 h 'back to baseline' against a 0.0002 pg/mL daytime level."""
+    data = json.loads(pineal("dose", "3 mg", "--at", "22:00", "--json").stdout)
+    assert data["daytime_floor_pg_ml"] == 5.0
+    assert 3 < data["hours_until_back_to_endogenous"] < 10

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from pineal import DISCLAIMER, schedule
+from pineal import DISCLAIMER, params, schedule
 from pineal import exposure as ex
+from pineal import products as prods
 from pineal.errors import InputError
 from pineal.markers import DEFINITION_TEXT
 from pineal.models import pk
@@ -26,8 +27,10 @@ from pineal.timeline import next_clock_time
 
 #: largest single oral dose with human PK data (Galley 2014: 100 mg)
 PK_DATA_MAX_MG = 100.0
-#: population draws for the variability interval
-N_POPULATION = 400
+#: population draws for the variability intervals (one compiled batch)
+N_POPULATION = 1000
+#: reported population interval: 5th-95th percentile of people
+PERCENTILES = (5.0, 50.0, 95.0)
 #: hours of dim light (schedule.ASSESSMENT_LUX) before habitual sleep on the evening the DLMO is read
 DIM_HOURS = 7.0
 DLMO_DEFINITION = "plasma_10"
@@ -60,6 +63,14 @@ class DoseReport:
     dlmo_with_dose_h: float = math.nan
     bioavailability: float = 0.0
     population_cmax_pg_ml: tuple[float, float] = (0.0, 0.0)
+    #: metric -> (5th, 50th, 95th percentile) over N_POPULATION people like this one (inter-individual variation)
+    population: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    #: 90% range of the factor by which a study's mean concentration differs from the typical person's
+    between_study_factor: tuple[float, float] = (1.0, 1.0)
+    daytime_floor_pg_ml: float = 0.0
+    product: str | None = None
+    product_name: str = ""
+    release_h: float | None = None
     assumptions: list[str] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
     label: dict[str, Any] = field(default_factory=dict)
@@ -92,6 +103,18 @@ class DoseReport:
                                "evening after the dose day",
             "oral_bioavailability": r(self.bioavailability, 3),
             "population_cmax_pg_ml_5_95": [r(self.population_cmax_pg_ml[0]), r(self.population_cmax_pg_ml[1])],
+            "product": self.product, "product_name": self.product_name, "release_h": self.release_h,
+            "population_5_50_95": {k: [r(x) for x in v] for k, v in self.population.items()},
+            "population_definition": f"5th, 50th and 95th percentile over {N_POPULATION} simulated people of this "
+                                     "age, weight and sex: between-person variation of oral F, clearance, volume, "
+                                     "absorption rate and release rate (pk.sample_subjects); the body's own level "
+                                     "is the typical person's",
+            "between_study_factor_90": [r(self.between_study_factor[0], 3), r(self.between_study_factor[1], 3)],
+            "between_study_definition": "90% range of the factor by which the mean concentrations (Cmax, AUC, "
+                                        "levels) of a published study differ from the typical person's, from the "
+                                        "between-study spread of oral F (log-SD, scripts/calibrate_pk.py): "
+                                        "study populations, assays and products differ",
+            "daytime_floor_pg_ml": r(self.daytime_floor_pg_ml, 3),
             "assumptions": self.assumptions,
             "label_range": self.label,
             "warnings": self.warnings,
@@ -106,6 +129,14 @@ class DoseReport:
                 "hours_above_endogenous_peak": "hours the dose's own plasma melatonin stays above the body's night "
                                                "peak (the body's own night plateau is not counted)",
                 "level_at_wake_pg_ml": "total plasma at the next wake time",
+                "hours_until_back_to_endogenous": "hours from the dose until its own plasma contribution falls for "
+                                                  "good below the body's own level at that moment: the body's "
+                                                  "secretion at night, and by day the measured daytime floor "
+                                                  "(daytime_floor_pg_ml; morning serum 0-20 pg/mL, daytime below "
+                                                  "9.3 pg/mL), which is also above typical assays' quantification "
+                                                  "limits (GC-MS 0.5 pg/mL)",
+                "daytime_floor_pg_ml": "the body's daytime plasma melatonin as measured (params/"
+                                       "endogenous_profile.toml); the model's own secretion is lower by day",
                 "dose_level_at_wake_pg_ml": "the dose's part of the plasma level at the next wake time",
             },
             "model": "pineal PK (params pk + pk_fit) and the hannay2019+melatonin system (params melatonin + "
@@ -121,57 +152,93 @@ def _hhmm(h: float) -> str:
 
 def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk.Subject | None = None,
            wake_clock_h: float = 7.0, sleep_clock_h: float = 23.0, product: str | None = None,
-           screen_options: dict | None = None) -> DoseReport:
-    """Simulate one dose taken at clock hour ``at_clock_h`` and compare it with the body's own melatonin."""
+           screen_options: dict | None = None, release_h: float | None = None) -> DoseReport:
+    """Simulate one dose taken at clock hour ``at_clock_h`` and compare it with the body's own melatonin.
+
+    ``product``: an id or alias from the product library (pineal.products; 'supplement' and 'gummy' still work),
+    which sets route and release kinetics; ``release_h``: the release half-life of an unnamed oral-pr product.
+    """
     subject = subject or pk.Subject()
-    dose = pk.Dose.parse(amount, time_h=at_clock_h, route=route)
+    prod = prods.get(product) if product else None
+    if prod is not None:
+        if route not in ("oral-ir", prod.route):
+            raise InputError("route", route, f"{prod.route} (the route of {prod.name}) or leave it out")
+        if release_h is not None:
+            raise InputError("release-h", release_h, "only without --product (a named product has its own release)")
+        dose = prods.dose(prod, amount, time_h=at_clock_h)
+    else:
+        dose = pk.Dose.parse(amount, time_h=at_clock_h, route=route, release_h=release_h)
     for name, v in (("at", at_clock_h), ("wake", wake_clock_h), ("sleep", sleep_clock_h)):
         if not (math.isfinite(v) and 0 <= v < 24):
             raise InputError(name, v, "a clock time 00:00-23:59")
+    route = dose.route
     hours = at_clock_h + 36.0
     run = pk.simulate([dose], subject=subject, hours=hours)
     t = run.t_h
     exo = run.plasma_pg_ml[0]
     body = body_and_shift(dose, subject, sleep_clock_h, wake_clock_h)
-    endo = np.interp(t, body["t"], body["own"])
+    floor = params.load("endogenous_profile")["daytime_level_pg_ml"]
+    endo = np.maximum(np.interp(t, body["t"], body["own"]), floor)
     after = t >= at_clock_h
-    ta, ea = t[after] - at_clock_h, exo[after]
-    cmax, tmax = ex.cmax_tmax(ta, ea)
-    t_half = ex.apparent_half_life_h(ta, ea)[0]
-    auc = ex.auc_inf(ta, ea)[0]
+    ta = t[after] - at_clock_h
     peak = body["peak"]
-    total = exo + endo
     wake_h = next_clock_time(at_clock_h, wake_clock_h)
-    level_wake = float(np.interp(wake_h, t, total))
-    dose_wake = float(np.interp(wake_h, t, exo))
-    # the dose's own level: the body's night plateau sits near its peak for hours and must not count
-    above = ex.hours_above(ta, ea[None, :], peak)[0]
-    # time from the dose until the dose's own contribution falls below the body's level at that moment
-    excess = ea > np.maximum(endo[after], 1e-9)
-    back = float(ta[np.nonzero(excess)[0][-1]]) if excess.any() else 0.0
+    # the typical person and the population, through one set of exposure end points
+    one = _endpoints(ta, exo[None, after], endo[after], peak, wake_h - at_clock_h)
+    pop = pk.sample_subjects(N_POPULATION, subject, seed=1)
+    pop_run = pk.simulate([dose], hours=hours, subjects=pop, output_every_h=1 / 12)
+    sel = pop_run.t_h >= at_clock_h
+    pop_m = _endpoints(pop_run.t_h[sel] - at_clock_h, pop_run.plasma_pg_ml[:, sel],
+                       np.interp(pop_run.t_h[sel], t, endo), peak, wake_h - at_clock_h)
+    population = {k: tuple(float(x) for x in np.nanpercentile(v, PERCENTILES)) for k, v in pop_m.items()}
+    level_wake = float(np.interp(wake_h, t, exo + endo))
     # realised systemic fraction for this dose (saturation included): absorbed into plasma / given
     st = run.final_states_ug[0]
     systemic = st[pk.CENTRAL] + st[pk.ELIMINATED]
     bio = systemic / run.given_ug if route in ("oral-ir", "oral-pr") else float("nan")
-    pop = pk.sample_subjects(N_POPULATION, subject, seed=1)
-    pop_run = pk.simulate([dose], hours=hours, subjects=pop, output_every_h=1 / 12)
-    pop_cmax = pop_run.plasma_pg_ml.max(axis=1)
     saliva_ratio = pk.parameter_set()["saliva_plasma_ratio"]
+    between = pk.parameter_set()["oral_bioavailability_between_study_logsd"]
+    cmax = float(one["cmax_pg_ml"][0])
     rep = DoseReport(
         dose_mg=dose.amount_mg, route=route, at_clock_h=at_clock_h, wake_clock_h=wake_clock_h,
         sleep_clock_h=sleep_clock_h, subject=subject, t_h=t, exogenous_pg_ml=exo, endogenous_pg_ml=endo,
-        cmax_pg_ml=float(cmax[0]), tmax_min=float(tmax[0] * 60), t_half_min=float(t_half * 60),
-        auc_pg_h_per_ml=float(auc), endogenous_peak_pg_ml=peak, cmax_fold_endogenous=float(cmax[0] / peak),
-        hours_above_endogenous_peak=float(above), level_at_wake_pg_ml=level_wake, dose_at_wake_pg_ml=dose_wake,
-        hours_until_back_to_endogenous=back, saliva_cmax_pg_ml=float(cmax[0] * saliva_ratio),
+        cmax_pg_ml=cmax, tmax_min=float(one["tmax_min"][0]),
+        t_half_min=float(ex.apparent_half_life_h(ta, exo[after])[0] * 60),
+        auc_pg_h_per_ml=float(one["auc_pg_h_per_ml"][0]), endogenous_peak_pg_ml=peak,
+        cmax_fold_endogenous=cmax / peak, hours_above_endogenous_peak=float(one["hours_above_endogenous_peak"][0]),
+        level_at_wake_pg_ml=level_wake, dose_at_wake_pg_ml=float(one["dose_level_at_wake_pg_ml"][0]),
+        hours_until_back_to_endogenous=float(one["hours_until_back_to_endogenous"][0]),
+        saliva_cmax_pg_ml=cmax * saliva_ratio,
         bioavailability=float(bio) if route.startswith("oral") else float("nan"),
         dlmo_shift_h=body["shift"], dlmo_without_dose_h=body["dlmo_without"], dlmo_with_dose_h=body["dlmo_with"],
-        population_cmax_pg_ml=(float(np.percentile(pop_cmax, 5)), float(np.percentile(pop_cmax, 95))),
+        population_cmax_pg_ml=(population["cmax_pg_ml"][0], population["cmax_pg_ml"][2]),
+        population=population, between_study_factor=(math.exp(-1.645 * between), math.exp(1.645 * between)),
+        daytime_floor_pg_ml=floor, product=prod.id if prod else None, product_name=prod.name if prod else "",
+        release_h=dose.release_h,
         assumptions=run.assumptions + pk.individual_parameters(subject)[1],
     )
-    rep.warnings = model_warnings(rep) + safety_warnings(rep, product=product, **(screen_options or {}))
-    rep.label = label_range(rep, product or "supplement")
+    label_class = prod.label_class if prod else "supplement"
+    screen_product = label_class if label_class in ("supplement", "gummy") else None
+    warnings = safety_warnings(rep, product=screen_product, **(screen_options or {}))
+    if label_class == "licensed":  # a licensed medicine's content is controlled: no supplement label range
+        warnings = [w for w in warnings if w["code"] != "label_uncertainty"]
+    rep.warnings = model_warnings(rep) + warnings
+    rep.label = label_range(rep, label_class, dose)
     return rep
+
+
+def _endpoints(t: np.ndarray, c: np.ndarray, own: np.ndarray, peak: float, wake_after_h: float) -> dict:
+    """Exposure end points of dose curves ``c`` (subjects x times, hours after the dose) against the body's own
+    level ``own`` (same times, daytime floor included) and night ``peak``: one value per subject."""
+    cmax, tmax = ex.cmax_tmax(t, c)
+    auc = ex.auc_inf(t, c)
+    above = ex.hours_above(t, c, peak)  # the dose's own level: the body's night plateau must not count
+    at_wake = np.array([np.interp(wake_after_h, t, row) for row in c])
+    excess = c > np.maximum(own, 1e-9)[None, :]
+    last = np.where(excess.any(axis=1), excess.shape[1] - 1 - np.argmax(excess[:, ::-1], axis=1), -1)
+    back = np.where(last >= 0, t[np.maximum(last, 0)], 0.0)
+    return {"cmax_pg_ml": cmax, "tmax_min": tmax * 60, "auc_pg_h_per_ml": auc, "hours_above_endogenous_peak": above,
+            "dose_level_at_wake_pg_ml": at_wake, "hours_until_back_to_endogenous": back}
 
 
 def body_and_shift(dose: pk.Dose, subject: pk.Subject, sleep_clock_h: float, wake_clock_h: float) -> dict:
@@ -201,8 +268,10 @@ def model_warnings(rep: DoseReport) -> list[dict[str, str]]:
     if rep.route.startswith("oral") and rep.dose_mg > PK_DATA_MAX_MG:
         out.append({"code": "beyond_pk_data", "level": "danger",
                     "message": (f"{rep.dose_mg:g} mg is {rep.dose_mg / PK_DATA_MAX_MG:.0f}x the largest single dose "
-                                "with human PK data (100 mg, Galley 2014): the curve is an extrapolation. First-pass "
-                                "saturation (DAMSEL2) means real exposure may be higher still.")})
+                                "with human PK data (100 mg, Galley 2014): the curve is an extrapolation. Above ~30 "
+                                "mg the model limits absorption by melatonin's low solubility in the gut's water "
+                                "(slower, later peak; part passes undissolved) and lets first pass saturate "
+                                "(DAMSEL2); both magnitudes are uncertain, so real exposure may be higher or lower.")})
     if rep.assumptions:
         out.append({"code": "assumed_parameters", "level": "info",
                     "message": "This result uses parameters with no published magnitude (assumed): "
@@ -221,11 +290,14 @@ def safety_warnings(rep: DoseReport, product: str | None = None, **options) -> l
     return [{"code": w.code, "level": w.level, "message": w.message} for w in found]
 
 
-def label_range(rep: DoseReport, product: str = "supplement") -> dict[str, Any]:
+def label_range(rep: DoseReport, product: str = "supplement", dose: pk.Dose | None = None) -> dict[str, Any]:
     """What measured label inaccuracy (Erland 2017; Cohen 2023) means in plasma: Cmax at the lowest and highest
-    delivered amount for a product labelled ``rep.dose_mg``."""
-    lo, hi = screen_mod.label_range_mg(rep.dose_mg, product)
-    dose = pk.Dose.parse(rep.dose_mg, time_h=rep.at_clock_h, route=rep.route)
+    delivered amount for a product labelled ``rep.dose_mg`` (a licensed medicine: the labelled amount)."""
+    if product == "licensed":
+        lo = hi = rep.dose_mg
+    else:
+        lo, hi = screen_mod.label_range_mg(rep.dose_mg, product)
+    dose = dose or pk.Dose.parse(rep.dose_mg, time_h=rep.at_clock_h, route=rep.route)
     p, _ = pk.individual_parameters(rep.subject)
     run = pk.simulate([dose], hours=rep.at_clock_h + 24.0, subjects=np.repeat(p[None, :], 2, axis=0),
                       amount_scale=np.array([lo, hi]) / rep.dose_mg, output_every_h=1 / 60)

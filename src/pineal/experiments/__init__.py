@@ -64,6 +64,8 @@ def explain(rows: list[ValidationRow], known_misses: dict[str, str]) -> list[Val
 #: experiment name -> module path (modules are imported lazily so the CLI starts fast)
 REGISTRY: dict[str, str] = {
     "pk": "pineal.experiments.pk_studies",
+    "products": "pineal.experiments.products_pk",
+    "pk_vpc": "pineal.experiments.pk_vpc",
     "endogenous": "pineal.experiments.endogenous_levels",
     "khalsa2003": "pineal.experiments.khalsa2003",
     "sthilaire2012": "pineal.experiments.sthilaire2012",

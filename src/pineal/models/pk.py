@@ -11,7 +11,13 @@ Structure (models.md §10; pharmacology.md A):
   typical oral bioavailability F0 = 1/(1+R), a is CYP1A2 activity (fluvoxamine, caffeine, smoking, age), and the
   extraction saturates with the absorption flux r (DAMSEL2, Galley 2022). Interactions therefore act on F, not on
   systemic CL, as Härtter 2000 observed (t1/2 unchanged);
-* prolonged release: first-order release (t1/2 3.75 h) into the gut (Circadin SmPC);
+* dissolution before absorption: a swallowed solid dissolves first order into the fluid that carries it (the
+  water taken with the dose plus the small bowel's own water); once solid is plentiful that fluid is saturated
+  (solubility x volume) and melatonin dissolves only as fast as the saturated solution is absorbed (Noyes-Whitney
+  with the sink kept by absorption), so above ~30 mg absorption becomes zero order and tmax grows with dose;
+  solid not dissolved when it leaves the small intestine (mean transit 3.3 h) is not absorbed;
+* prolonged release: first-order release into the gut, its half-life set by the product (params/products.toml;
+  generic default 3.75 h from the Circadin SmPC), optionally with an immediate-release part;
 * sublingual / intranasal / transdermal: absorption that bypasses first pass (rates in params/pk.toml; several
   are flagged assumptions);
 * IV bolus and infusion straight into plasma.
@@ -36,16 +42,18 @@ ROUTES = ("oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal", "iv")
 ROUTE_ALLOWED = ", ".join(ROUTES)
 
 #: CYP1A2-acting co-medications and exposures the model quantifies (name -> parameter holding its activity)
-INTERACTING_DRUGS = {"fluvoxamine": "fluvoxamine_cyp1a2_activity", "caffeine": "caffeine_cyp1a2_activity"}
+INTERACTING_DRUGS = {"fluvoxamine": "fluvoxamine_cyp1a2_activity", "caffeine": "caffeine_cyp1a2_activity",
+                     "ciprofloxacin": "ciprofloxacin_cyp1a2_activity"}
 
 # state indices (amounts in µg)
-PR_DEPOT, GUT_FAST, GUT_SLOW, MUCOSA, NASAL, SKIN, CENTRAL, FIRST_PASS, ELIMINATED, NOT_ABSORBED = range(10)
-N_STATES = 10
+PR_DEPOT, GUT_FAST, GUT_SLOW, MUCOSA, NASAL, SKIN, CENTRAL, FIRST_PASS, ELIMINATED, NOT_ABSORBED, SOLID = range(11)
+N_STATES = 11
 # per-subject parameter vector
 (P_V, P_CL, P_KA_FAST, P_KA_SLOW, P_F_FAST, P_AR, P_R50, P_K_REL, P_K_TM, P_K_NASAL, P_K_SKIN, P_F_TM,
- P_F_NASAL, P_F_SKIN) = range(14)
-N_PARAMS = 14
-ROUTE_CODE = {r: i for i, r in enumerate(ROUTES)}
+ P_F_NASAL, P_F_SKIN, P_K_DISS, P_CAP, P_K_TR, P_REL_VAR) = range(18)
+N_PARAMS = 18
+# where a bolus enters (the compiled loop's event codes)
+ENTRY_SOLID, ENTRY_PR, ENTRY_MUCOSA, ENTRY_NASAL, ENTRY_IV, ENTRY_DISSOLVED = range(6)
 
 
 def parameter_set():
@@ -84,7 +92,7 @@ class Subject:
         for d in drugs:
             if d not in INTERACTING_DRUGS:
                 raise InputError("with", d, f"one of {', '.join(INTERACTING_DRUGS)} (drugs whose effect on "
-                                 "melatonin PK has a published magnitude)")
+                                 "melatonin PK the model quantifies)")
         if not (math.isfinite(self.bioavailability_scale) and self.bioavailability_scale > 0):
             raise InputError("bioavailability_scale", self.bioavailability_scale, "a positive number")
 
@@ -97,9 +105,34 @@ class Dose:
     time_h: float = 0.0
     route: str = "oral-ir"
     duration_h: float | None = None  # IV infusion or transdermal wear; None = bolus / default wear
+    #: oral-pr: first-order release half-life (h); None = the generic default (pk.toml)
+    release_h: float | None = None
+    #: oral-pr: fraction released at once (surge-sustained products); the rest follows ``release_h``
+    immediate_fraction: float = 0.0
+    #: sublingual: fraction absorbed through the mucosa and its absorption half-life; None = pk.toml defaults
+    mucosal_fraction: float | None = None
+    mucosal_half_life_h: float | None = None
+    #: oral-ir: already dissolved (liquids, solutions): no dissolution step
+    dissolved: bool = False
+    #: the product library id this dose came from (pineal.products), for reports
+    product: str | None = None
+
+    def __post_init__(self):
+        if self.release_h is not None and not (isinstance(self.release_h, (int, float))
+                                               and math.isfinite(self.release_h) and 0 < self.release_h <= 24):
+            raise InputError("release-h", self.release_h, "a release half-life between 0 and 24 h")
+        if not (math.isfinite(self.immediate_fraction) and 0 <= self.immediate_fraction <= 1):
+            raise InputError("immediate_fraction", self.immediate_fraction, "a fraction from 0 to 1")
+        if self.mucosal_fraction is not None and not (math.isfinite(self.mucosal_fraction)
+                                                      and 0 <= self.mucosal_fraction <= 1):
+            raise InputError("mucosal_fraction", self.mucosal_fraction, "a fraction from 0 to 1")
+        if self.mucosal_half_life_h is not None and not (math.isfinite(self.mucosal_half_life_h)
+                                                         and 0 < self.mucosal_half_life_h <= 24):
+            raise InputError("mucosal_half_life_h", self.mucosal_half_life_h, "a half-life between 0 and 24 h")
 
     @classmethod
-    def parse(cls, amount, time_h: float = 0.0, route: str = "oral-ir", duration_h: float | None = None) -> Dose:
+    def parse(cls, amount, time_h: float = 0.0, route: str = "oral-ir", duration_h: float | None = None,
+              release_h: float | None = None) -> Dose:
         mg = amount if isinstance(amount, (int, float)) and not isinstance(amount, bool) else parse_mass_mg(amount)
         if isinstance(amount, (int, float)) and not (math.isfinite(mg) and mg > 0):
             raise InputError("dose", amount, "a positive, finite amount in mg")
@@ -109,7 +142,9 @@ class Dose:
             raise InputError("time", time_h, "a finite time in hours")
         if duration_h is not None and not (math.isfinite(duration_h) and 0 < duration_h <= 72):
             raise InputError("duration", duration_h, "an infusion or wear time between 0 and 72 h")
-        return cls(float(mg), float(time_h), route, duration_h)
+        if release_h is not None and route != "oral-pr":
+            raise InputError("release-h", release_h, "only with --route oral-pr (a prolonged-release product)")
+        return cls(float(mg), float(time_h), route, duration_h, release_h=release_h)
 
 
 def cyp1a2_activity(subject: Subject, ps=None) -> tuple[float, list[str]]:
@@ -118,6 +153,8 @@ def cyp1a2_activity(subject: Subject, ps=None) -> tuple[float, list[str]]:
     a, assumed = 1.0, []
     for drug in subject.drugs:
         a *= ps[INTERACTING_DRUGS[drug]]
+        if ps.params[INTERACTING_DRUGS[drug]].cite == "pineal_assumption":
+            assumed.append(INTERACTING_DRUGS[drug])
     if subject.smoker:
         a *= ps["smoking_cyp1a2_activity"]
         assumed.append("smoking_cyp1a2_activity")
@@ -125,8 +162,7 @@ def cyp1a2_activity(subject: Subject, ps=None) -> tuple[float, list[str]]:
         a *= ps["oral_contraceptive_cyp1a2_activity"]
         assumed.append("oral_contraceptive_cyp1a2_activity")
     if subject.age > 40:
-        a *= max(0.5, 1.0 - ps["age_cyp1a2_decline_per_year"] * (subject.age - 40.0))
-        assumed.append("age_cyp1a2_decline_per_year")
+        a *= max(0.25, 1.0 - ps["age_cyp1a2_decline_per_year"] * (subject.age - 40.0))
     return a, assumed
 
 
@@ -142,7 +178,11 @@ def individual_parameters(subject: Subject, ps=None) -> tuple[np.ndarray, list[s
         assumed.append("hepatic_impairment_clearance_ratio")
     a, more = cyp1a2_activity(subject, ps)
     assumed += more
+    k_diss = math.log(2.0) / ps["dissolution_half_life_h"]
+    k_tr = 1.0 / ps["small_intestinal_transit_h"]
+    lost = k_tr / (k_diss + k_tr)  # undissolved fraction carried past the small intestine at low doses
     f0 = min(0.99, ps["oral_bioavailability_typical"] * subject.bioavailability_scale)
+    f0 = min(0.99, f0 / (1.0 - lost))  # escaping fraction that gives the typical F after that loss
     ratio = (1.0 - f0) / f0  # R: intrinsic first-pass clearance relative to hepatic flow, typical subject
     a_r = a * ratio
     if subject.fed:  # food: oral exposure x food_absorption_ratio through the first-pass term
@@ -163,6 +203,11 @@ def individual_parameters(subject: Subject, ps=None) -> tuple[np.ndarray, list[s
     p[P_F_TM] = ps["transmucosal_fraction"]
     p[P_F_NASAL] = ps["intranasal_bioavailability"]
     p[P_F_SKIN] = ps["transdermal_bioavailability"]
+    p[P_K_DISS] = k_diss
+    # most melatonin that can be in solution in the gut at once: solubility x (water with the dose + small bowel)
+    p[P_CAP] = ps["aqueous_solubility_mg_per_ml"] * (ps["dose_water_ml"] + ps["small_bowel_water_ml"]) * 1000.0
+    p[P_K_TR] = k_tr
+    p[P_REL_VAR] = 1.0
     return p, assumed
 
 
@@ -170,6 +215,12 @@ def individual_parameters(subject: Subject, ps=None) -> tuple[np.ndarray, list[s
 def pk_rhs(y, p, iv_rate, skin_rate, dydt):
     """d(amounts)/dt in µg/h for one subject (see module docstring). ``iv_rate``, ``skin_rate`` in µg/h."""
     release = p[P_K_REL] * y[PR_DEPOT]
+    # dissolution: first order while the gut fluid is far from saturated; once solid is plentiful the fluid is
+    # saturated (Cs x volume) and melatonin dissolves only as fast as that saturated solution is absorbed
+    v_max = p[P_CAP] * (p[P_F_FAST] * p[P_KA_FAST] + (1.0 - p[P_F_FAST]) * p[P_KA_SLOW])
+    first_order = p[P_K_DISS] * y[SOLID]
+    dissolving = first_order / (1.0 + first_order / v_max)
+    passing = p[P_K_TR] * y[SOLID]  # undissolved solid leaving the small intestine
     abs_fast = p[P_KA_FAST] * y[GUT_FAST]
     abs_slow = p[P_KA_SLOW] * y[GUT_SLOW]
     portal = abs_fast + abs_slow
@@ -179,33 +230,34 @@ def pk_rhs(y, p, iv_rate, skin_rate, dydt):
     nasal = p[P_K_NASAL] * y[NASAL]
     dermal = p[P_K_SKIN] * y[SKIN]
     dydt[PR_DEPOT] = -release
-    dydt[GUT_FAST] = release - abs_fast
-    dydt[GUT_SLOW] = -abs_slow
+    dydt[SOLID] = -dissolving - passing
+    dydt[GUT_FAST] = release + p[P_F_FAST] * dissolving - abs_fast
+    dydt[GUT_SLOW] = (1.0 - p[P_F_FAST]) * dissolving - abs_slow
     dydt[MUCOSA] = -mucosal
     dydt[NASAL] = -nasal
     dydt[SKIN] = skin_rate - dermal
     dydt[CENTRAL] = escaping * portal + mucosal + nasal + dermal + iv_rate - k_el * y[CENTRAL]
     dydt[FIRST_PASS] = (1.0 - escaping) * portal
     dydt[ELIMINATED] = k_el * y[CENTRAL]
-    dydt[NOT_ABSORBED] = 0.0
+    dydt[NOT_ABSORBED] = passing
 
 
 @numba.njit(cache=True)
-def _give(y, p, route, amount):
-    """Put a bolus dose (µg) into its entry compartments."""
-    if route == 0:  # oral-ir
+def _give(y, p, entry, amount):
+    """Put a bolus (µg) into its entry compartment (ENTRY_* codes)."""
+    if entry == ENTRY_SOLID:  # swallowed tablet or capsule: dissolves first
+        y[SOLID] += amount
+    elif entry == ENTRY_DISSOLVED:  # swallowed solution
         y[GUT_FAST] += amount * p[P_F_FAST]
         y[GUT_SLOW] += amount * (1.0 - p[P_F_FAST])
-    elif route == 1:  # oral-pr
+    elif entry == ENTRY_PR:
         y[PR_DEPOT] += amount
-    elif route == 2:  # sublingual: part through the mucosa, the rest swallowed
-        y[MUCOSA] += amount * p[P_F_TM]
-        y[GUT_FAST] += amount * (1.0 - p[P_F_TM]) * p[P_F_FAST]
-        y[GUT_SLOW] += amount * (1.0 - p[P_F_TM]) * (1.0 - p[P_F_FAST])
-    elif route == 3:  # intranasal
+    elif entry == ENTRY_MUCOSA:
+        y[MUCOSA] += amount
+    elif entry == ENTRY_NASAL:
         y[NASAL] += amount * p[P_F_NASAL]
         y[NOT_ABSORBED] += amount * (1.0 - p[P_F_NASAL])
-    elif route == 5:  # iv bolus
+    elif entry == ENTRY_IV:
         y[CENTRAL] += amount
 
 
@@ -313,13 +365,16 @@ def simulate(doses, subject: Subject | None = None, hours: float = 24.0, dt_h: f
             skin_rate[step:step + n] += f_skin * ug / (n * dt_h)
             skin_loss[step:step + n] += (1.0 - f_skin) * ug / (n * dt_h)
         else:
-            events.append((step, ROUTE_CODE[d.route], ug))
+            events += _entries(d, step, ug, subjects[0], ps)
         if d.route in ("transdermal",):
             assumptions += ["transdermal_bioavailability", "transdermal_skin_half_life_h"]
-        if d.route == "sublingual":
+        if d.route == "sublingual" and d.mucosal_fraction is None:
             assumptions += ["transmucosal_fraction", "transmucosal_absorption_half_life_h"]
+        if d.route in ("oral-ir", "oral-pr") and d.amount_mg * 1000.0 > subjects[0, P_CAP]:
+            assumptions += ["aqueous_solubility_mg_per_ml"]
         if d.route == "intranasal":
             assumptions += ["intranasal_bioavailability (animal data)"]
+    subjects = _with_dose_kinetics(np.ascontiguousarray(subjects, dtype=np.float64), doses)
     events.sort()
     ev = np.array(events, dtype=np.float64).reshape(-1, 3)
     scale = np.ones(subjects.shape[0]) if amount_scale is None else np.asarray(amount_scale, dtype=float)
@@ -331,10 +386,43 @@ def simulate(doses, subject: Subject | None = None, hours: float = 24.0, dt_h: f
                  assumptions=sorted(set(assumptions)))
 
 
-def sample_subjects(n: int, subject: Subject | None = None, seed: int | None = 0) -> np.ndarray:
-    """Draw ``n`` parameter vectors with log-normal between-subject variability (CL, V, F, absorption rate).
+def _entries(d: Dose, step: int, ug: float, p: np.ndarray, ps) -> list[tuple[int, int, float]]:
+    """The bolus events one dose makes: (step, ENTRY_* code, µg)."""
+    if d.route == "oral-ir":
+        return [(step, ENTRY_DISSOLVED if d.dissolved else ENTRY_SOLID, ug)]
+    if d.route == "oral-pr":
+        out = [(step, ENTRY_PR, ug * (1.0 - d.immediate_fraction))]
+        if d.immediate_fraction > 0:
+            out.append((step, ENTRY_SOLID, ug * d.immediate_fraction))
+        return out
+    if d.route == "sublingual":  # part through the mucosa, the rest swallowed in saliva (dissolved)
+        f = p[P_F_TM] if d.mucosal_fraction is None else d.mucosal_fraction
+        return [(step, ENTRY_MUCOSA, ug * f), (step, ENTRY_DISSOLVED, ug * (1.0 - f))]
+    if d.route == "intranasal":
+        return [(step, ENTRY_NASAL, ug)]
+    return [(step, ENTRY_IV, ug)]  # iv bolus
 
-    CVs of CL and V from Andersen 2016; the spread of oral F and of ka from scripts/calibrate_pk.py.
+
+def _with_dose_kinetics(subjects: np.ndarray, doses: tuple[Dose, ...]) -> np.ndarray:
+    """Set the product-specific rates (release, mucosal absorption) the doses carry; one value per run."""
+    for attr, col, name in (("release_h", P_K_REL, "release-h"), ("mucosal_half_life_h", P_K_TM,
+                                                                   "mucosal_half_life_h")):
+        values = {getattr(d, attr) for d in doses if getattr(d, attr) is not None}
+        if len(values) > 1:
+            raise InputError(name, sorted(values), "one value per simulation (simulate products with different "
+                             "release kinetics separately)")
+        if values:
+            subjects = subjects.copy()
+            rate = math.log(2.0) / values.pop()
+            subjects[:, col] = rate * (subjects[:, P_REL_VAR] if col == P_K_REL else 1.0)
+    return subjects
+
+
+def sample_subjects(n: int, subject: Subject | None = None, seed: int | None = 0) -> np.ndarray:
+    """Draw ``n`` parameter vectors with log-normal between-subject variability (CL, V, F, absorption, release).
+
+    CVs of CL and V from Andersen 2016; the spread of oral F and of ka from scripts/calibrate_pk.py; the spread
+    of the release rate of prolonged-release products from Ait Abdellah 2023 (tmax SD/mean).
     """
     if not (isinstance(n, int) and 1 <= n <= 10_000_000):
         raise InputError("n", n, "a whole number of subjects from 1 to 10,000,000")
@@ -356,6 +444,9 @@ def sample_subjects(n: int, subject: Subject | None = None, seed: int | None = 0
     f0 = 1.0 / (1.0 + base[P_AR])
     f = np.clip(f0 * np.exp(rng.normal(0.0, ps["oral_bioavailability_logsd"], n)), 1e-4, 0.99)
     out[:, P_AR] = (1.0 - f) / f
+    rel = lognormal(ps["release_cv"], n)
+    out[:, P_REL_VAR] = rel
+    out[:, P_K_REL] *= rel
     return out
 
 
