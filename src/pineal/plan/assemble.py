@@ -141,7 +141,6 @@ def plan_trip(req: TripRequest) -> tuple[Plan, opt.Engine | None, dict]:
     grid = eng.ctx.grid
     markers = [Marker(at=grid.instant(c), kind="cbtmin", strategy=s)
                for s, ev in (("pineal plan", best), ("no plan", none)) for c in ev.cbt if math.isfinite(c)]
-    days = [e.predictions[2].days for e in episodes]
     def txt(x):
         return "not within the stay" if x is None else f"{x} d"
 
