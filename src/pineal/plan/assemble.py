@@ -48,8 +48,8 @@ def items(eng: opt.Engine, prog: Programme) -> list[PlanItem]:
                             detail=f"{f.hours:.1f} h; arrives {f.arrive:%a %d %b %H:%M} {f.destination.zone.key}"))
     first = grid.hours[0] + 24.0
     for s, e, k in prog.sleeps:
-        if e > first:
-            add(k, max(s, first), e)
+        if s >= first:  # the grid's first day only sets up the light history
+            add(k, s, e)
     for mask, kind in ((prog.seek > 0, "light_seek"), (prog.avoid, "light_avoid")):
         idx = np.flatnonzero(mask)
         if idx.size:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from pineal import params
@@ -32,7 +33,7 @@ def violations(plan: Plan, it: Itinerary, dose_mg: float, plane_sleep: bool) -> 
     first = it.flights[0].depart
     pre = sorted(i for i in asleep if i[1] <= first and (i[1] - i[0]) >= timedelta(hours=p["min_sleep_h"]))
     cap = max(p["rule_advance_h_per_day"], p["rule_delay_h_per_day"])
-    for (a0, _), (a1, _) in zip(pre, pre[1:], strict=False):
+    for (a0, _), (a1, _) in itertools.pairwise(pre):
         gap = (a1 - a0) / timedelta(hours=1)
         if abs(gap - 24.0) > cap + 1e-6 + 1.0:  # 1 h of slack for a DST change at home
             out.append(f"sleep onset moved {gap - 24:+.2f} h between {a0:%d %b} and {a1:%d %b} before departure")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import numpy as np
@@ -58,7 +59,7 @@ def to_protocol_toml(plan: Plan, prog: Programme, grid: Grid, habitual: tuple[st
              "[reference]", "placebo = false", ""]
     change = np.flatnonzero(np.diff(lux) != 0) + 1
     bounds = np.r_[0, change, lux.size]
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         if prog.asleep[a]:
             continue
         s, e = grid.hours[a], grid.hours[b - 1] + STEP_H
@@ -73,7 +74,8 @@ def to_protocol_toml(plan: Plan, prog: Programme, grid: Grid, habitual: tuple[st
         if e - s >= STEP_H and s >= 0:
             lines += ["[[sleep]]", f'start = "{_hhmm(s)}"', f'end = "{_hhmm(e)}"', f"days = {int(s // 24) + 1}", ""]
     for t in prog.doses:
-        lines += ["[[dose]]", f'amount = "{prog.dose_mg:g} mg"', f'time = "{_hhmm(t)}"', f"days = {int(t // 24) + 1}", ""]
+        lines += ["[[dose]]", f'amount = "{prog.dose_mg:g} mg"', f'time = "{_hhmm(t)}"',
+                  f"days = {int(t // 24) + 1}", ""]
     for d in range(1, days + 1):
         lines += ["[[measure]]", 'marker = "cbtmin"', f"day = {d}", 'definition = "phase"', ""]
     return "\n".join(lines)

@@ -268,7 +268,7 @@ def build(ctx: Context, st: Strategy) -> Programme:
             _rule_items(ctx, prog, ep, d, awake, bright, t_from, dep, start, end, need)
     if ctx.caffeine:
         for s, _, k in sleeps:
-            if k == "sleep" and s > grid.hours[0] + 12:
+            if k == "sleep" and s - 8.0 > grid.hours[0] + 24.0:
                 cut = _round(s - (8.0 if (st.directions or (1,))[0] > 0 else 6.0))
                 if awake[min(grid.index(cut), grid.size - 1)]:
                     prog.caffeine_cutoffs.append(cut)
