@@ -69,7 +69,7 @@ def test_polar_winter_has_no_daylight_to_seek_without_a_light_box():
     _, plan, eng, _ = make_plan(ITINERARIES["polar_winter_tromso"])
     arrive = eng.it.flights[-1].arrive
     assert not [i for i in plan.items if i.kind == "light_seek" and i.start >= arrive]
-    _, boxed, eng2, _ = make_plan(ITINERARIES["polar_winter_tromso"], light_box_lux=5000)
+    _, boxed, _, _ = make_plan(ITINERARIES["polar_winter_tromso"], light_box_lux=5000)
     assert [i for i in boxed.items if i.kind == "light_seek" and i.start >= arrive]
 
 
@@ -92,9 +92,12 @@ def test_no_melatonin_where_the_screen_says_no(extra):
 
 
 def test_melatonin_never_while_asleep_or_above_the_cap():
-    req, plan, _, progs = make_plan(ITINERARIES["east_jfk_lhr"], dose_mg=5.0)
+    _, plan, _, progs = make_plan(ITINERARIES["east_jfk_lhr"], dose_mg=5.0)
     doses = [i for i in plan.items if i.kind == "melatonin"]
+    asleep = [(i.start, i.end) for i in plan.items if i.kind in ("sleep", "nap", "flight_sleep")]
+    assert doses, "the eastward plan uses melatonin for this traveller"
     assert all("5 mg" in i.detail for i in doses)
+    assert not [d for d in doses if any(a <= d.start < b for a, b in asleep)]
     assert progs["pineal plan"].dose_mg <= 5.0
 
 
@@ -105,7 +108,7 @@ def test_plan_as_protocol_runs_in_pineal_simulate(tmp_path):
     from pineal.protocols import Protocol
     from pineal.simulate import run_protocol
 
-    req, plan, eng, progs = make_plan(ITINERARIES["east_jfk_lhr"])
+    _, plan, eng, progs = make_plan(ITINERARIES["east_jfk_lhr"])
     f = tmp_path / "plan.toml"
     f.write_text(to_protocol_toml(plan, progs["pineal plan"], eng.ctx.grid, ("04:00", "12:00")))
     run = run_protocol(Protocol.from_toml(f))

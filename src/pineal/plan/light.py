@@ -35,7 +35,7 @@ class Grid:
         return self.hours.size
 
     def index(self, h: float) -> int:
-        return int(np.clip(round(h / STEP_H), 0, self.size))
+        return min(max(round(h / STEP_H), 0), self.size)
 
     def instant(self, h: float) -> datetime:
         return self.t0 + timedelta(hours=float(h))

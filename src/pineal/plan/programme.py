@@ -284,38 +284,45 @@ def _allowed_time(ctx: Context, t: float, t_from: float, dep: float, start: floa
     return None
 
 
+def _allowed_mask(ctx: Context, t_from: float, dep: float, start: float) -> np.ndarray:
+    """Grid steps where this episode's items may go (vectorised :func:`_allowed_time`)."""
+    h = ctx.grid.hours
+    return (h >= t_from) & ~((h >= dep - params.load("plan")["airport_hours"]) & (h < start))
+
+
 def _place_light(ctx, prog, seek, avoid, awake, bright, t_from, dep, start):
     p = params.load("plan")
     grid = ctx.grid
-    m = _mask(grid, *seek)
-    window = f"{ctx.grid.instant(seek[0]):%a %d %b %H:%M} UTC"
-    span = [_allowed_time(ctx, seek[0] + x, t_from, dep, start) is None
-            for x in np.arange(0, seek[1] - seek[0], STEP_H)]
-    m &= awake
-    idx = np.flatnonzero(_mask(grid, *seek))
-    ok_time = np.zeros(grid.size, bool)
-    ok_time[idx[np.array(span[: idx.size], bool)]] = True
-    m &= ok_time
+    window = _local_text(ctx, seek[0])
+    allowed = _allowed_mask(ctx, t_from, dep, start)
+    inside = _mask(grid, *seek)
+    m = inside & awake & allowed
     level = np.where(grid.daylight >= p["bright_daylight_lux"], grid.daylight, 0.0)
     if bright:
         level = np.maximum(level, bright)
     usable = m & (level > 0)
     if usable.sum() * STEP_H < 0.5:
-        why = "asleep" if not (awake & _mask(grid, *seek)).any() else \
-            "in flight or travelling" if not (m.any()) else "no daylight then and no light box"
+        why = "asleep then" if not (awake & inside).any() else \
+            "in flight or on the way to or from the airport" if not m.any() else "no daylight then and no light box"
         prog.dropped.append(f"seek-light window from {window} dropped: {why}")
     else:
         prog.seek = np.where(usable, np.maximum(prog.seek, level), prog.seek)
-    a = _mask(grid, *avoid) & awake
-    a_ok = np.array([_allowed_time(ctx, h, t_from, dep, start) is None for h in grid.hours]) if a.any() else a
-    prog.avoid |= a & a_ok & (prog.seek == 0)
+    prog.avoid |= _mask(grid, *avoid) & awake & allowed & (prog.seek == 0)
+
+
+def _local_text(ctx: Context, h: float) -> str:
+    """A model hour as local time where the traveller is then."""
+    when = ctx.grid.instant(h)
+    place = ctx.it.place_at(when)
+    zone = (place or ctx.it.home).zone
+    return f"{when.astimezone(zone):%a %d %b %H:%M} {zone.key}" + (" (in flight)" if place is None else "")
 
 
 def _place_dose(ctx, prog, t, awake, t_from, dep, start):
     p = params.load("plan")
     grid = ctx.grid
     k = grid.index(t)
-    when = f"{grid.instant(t):%a %d %b %H:%M} UTC"
+    when = _local_text(ctx, t)
     if k >= grid.size or k < 0:
         return
     why = _allowed_time(ctx, t, t_from, dep, start)
