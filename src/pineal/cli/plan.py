@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-plan_app = typer.Typer(help="Plans for jet lag (trip). Not medical advice.", no_args_is_help=True)
+plan_app = typer.Typer(help="Plans for jet lag (trip) and late sleep (advance). Not medical advice.",
+                       no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -104,6 +105,46 @@ def trip(
         typer.echo(plan.model_dump_json(indent=2))
         return
     _show(plan, {k: str(v) for k, v in paths.items() if v})
+
+
+@plan_app.command()
+def advance(
+    from_: Annotated[str, typer.Option("--from", help="Current sleep window, e.g. 03:00-11:00.")],
+    to: Annotated[str, typer.Option(help="Target sleep window, e.g. 23:00-07:00.")],
+    near: Annotated[str, typer.Option(help="Nearest airport (IATA) for daylight and time zone.")] = "LHR",
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default tomorrow).")] = None,
+    melatonin: Annotated[bool, typer.Option("--melatonin/--no-melatonin")] = True,
+    dose: Annotated[float, typer.Option(help="Melatonin dose in mg, 0.5-5.")] = 0.5,
+    light_box: Annotated[float | None, typer.Option(help="Light box at the eye, lux.")] = None,
+    age: Annotated[float, typer.Option(help="Age in years.")] = 30.0,
+    days: Annotated[int, typer.Option(help="Days to plan, 7-42.")] = 28,
+    ics: Annotated[str | None, typer.Option(help="Write an .ics calendar.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Delayed sleep phase: move sleep earlier with a fixed wake time, morning light and timed melatonin."""
+    from pineal.plan.advance import plan_advance
+
+    path = ics and _out_path(ics, (".ics",), "ics")
+    if start is not None:
+        from datetime import date
+
+        from pineal.errors import InputError
+
+        try:
+            date.fromisoformat(start)
+        except ValueError:
+            raise InputError("start", start, "a date YYYY-MM-DD") from None
+    with Console(stderr=True).status("Planning on the model…"):
+        plan = plan_advance(from_, to, near=near, start=start, melatonin=melatonin, dose_mg=dose,
+                            light_box_lux=light_box, age=age, days=days)
+    if path:
+        from pineal.plan.export import to_ics
+
+        path.write_bytes(to_ics(plan))
+    if as_json:
+        typer.echo(plan.model_dump_json(indent=2))
+        return
+    _show(plan, {"ics": str(path)} if path else {})
 
 
 def _show(plan, written: dict) -> None:

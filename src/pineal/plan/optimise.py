@@ -191,5 +191,6 @@ def direction_reason(eng: Engine, k: int, by_dir: dict[tuple, Evaluated], chosen
     def txt(x):
         return "not within the stay" if not math.isfinite(x) else f"{x:.1f} days"
 
-    return (f"{word} by {body:g} h: the model adapts in {txt(mine.days[k]) if mine else '?'} this way and "
-            f"{txt(other.days[k])} the other way ({'delay' if d > 0 else 'advance'} by {24 - body:g} h)")
+    return (f"{word} by {body:g} h: in the first batch of light-and-sleep candidates the best adapts in "
+            f"{txt(mine.days[k]) if mine else '?'} this way and {txt(other.days[k])} the other way "
+            f"({'delay' if d > 0 else 'advance'} by {24 - body:g} h)")
