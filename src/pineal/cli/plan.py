@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-plan_app = typer.Typer(help="Plans for jet lag (trip) and late sleep (advance). Not medical advice.",
-                       no_args_is_help=True)
+plan_app = typer.Typer(help="Plans for jet lag (trip), night work (shifts) and late sleep (advance). "
+                            "Not medical advice.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -145,6 +145,36 @@ def advance(
         typer.echo(plan.model_dump_json(indent=2))
         return
     _show(plan, {"ics": str(path)} if path else {})
+
+
+@plan_app.command()
+def shifts(
+    roster: Annotated[str, typer.Argument(help="A .csv (start,end local 'YYYY-MM-DD HH:MM') or .ics of shifts.")],
+    near: Annotated[str, typer.Option(help="Nearest airport (IATA) for daylight and time zone.")] = "LHR",
+    sleep: Annotated[str, typer.Option(help="Habitual sleep on days off, e.g. 23:00-07:00.")] = "23:00-07:00",
+    light_box: Annotated[float, typer.Option(help="Light box at work, lux.")] = 4000.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Night work: compromise phase (Smith & Eastman 2008) with light pulses, dark glasses and fixed dark sleep."""
+    import json
+
+    from pineal.plan.shifts import plan_shifts
+
+    with Console(stderr=True).status("Planning on the model…"):
+        out = plan_shifts(roster, near=near, sleep=sleep, light_box_lux=light_box)
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    con = Console()
+    t = Table("", "night shifts with CBTmin at work", "DLMO on the last night (target " + out["target_dlmo"] + ")")
+    for k, name in (("no_plan", "no plan"), ("pineal_plan", "compromise plan")):
+        t.add_row(name, f"{out[k]['cbtmin_in_night_shift']} of {out[k]['night_shifts']}", out[k]["dlmo_last_night"])
+    con.print(t)
+    items = Table("day", "from", "to", "what")
+    for i in out["items"]:
+        items.add_row(i["start"][:10], i["start"][11:16], i["end"][11:16], i["title"])
+    con.print(items)
+    con.print(out["disclaimer"], highlight=False)
 
 
 def _show(plan, written: dict) -> None:

@@ -43,7 +43,7 @@ class _Prog:
     sleeps: list[tuple[float, float]] = field(default_factory=list)
 
 
-def _grid(place: Airport, start: datetime, days: int) -> Grid:
+def place_grid(place: Airport, start: datetime, days: int) -> Grid:
     from pineal.plan import daylight
 
     t0 = datetime(start.year, start.month, start.day, tzinfo=UTC)
@@ -85,7 +85,7 @@ def plan_advance(from_window: str, to_window: str, *, near: str = "LHR", start: 
     place = airport(near, "near")
     day0 = datetime.fromisoformat(start).date() if start else datetime.now(UTC).date() + timedelta(days=1)
     start_dt = datetime(day0.year, day0.month, day0.day, tzinfo=place.zone)
-    grid = _grid(place, start_dt, days + 1)
+    grid = place_grid(place, start_dt, days + 1)
     here = starting_phase(place, grid.t0, (f_on, f_wake))
     goal = starting_phase(place, grid.t0, (t_on, t_wake), dlmo_clock=None)
     f_len, t_len = (f_wake - f_on) % 24.0, (t_wake - t_on) % 24.0
