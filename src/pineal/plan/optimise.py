@@ -19,7 +19,6 @@ from datetime import timedelta
 
 import numpy as np
 
-from pineal import params
 from pineal.models import pk
 from pineal.plan import itinerary as itin
 from pineal.plan.light import STEP_H, make_grid
@@ -82,28 +81,28 @@ class Engine:
 
 
 def _melatonin_allowed(req: TripRequest) -> tuple[bool, list[dict], str]:
-    """The existing dose screen for the plan's dose; melatonin is left out of plans it flags."""
+    """The existing dose screen for the plan's dose; melatonin is left out of a plan for anyone it flags as a
+    child, pregnant or breastfeeding, or with an interacting medicine or a listed condition."""
     from pineal.safety.screen import screen
 
     warns = screen(req.dose_mg, purpose="jet_lag", age=req.age, drugs=req.drugs, conditions=req.conditions,
                    pregnant=req.pregnant, breastfeeding=req.breastfeeding)
     out = [w.as_dict() for w in warns]
-    blocking = [w for w in warns if w.code.startswith("interaction_") or w.level == "danger" or w.code in (
-        "children", "pregnancy", "breastfeeding") or any(w.code == c.strip().lower().replace(" ", "_")
-                                                        for c in req.conditions)]
-    if req.age < 18:
-        blocking = blocking or [w for w in warns if w.code == "children"]
+    blocking = [w for w in warns if (w.code.startswith("interaction_") and w.level != "info") or w.level == "danger"
+                or w.code in ("children", "pregnancy", "breastfeeding")]
+    if req.conditions:  # every listed condition (epilepsy, ...) needs a clinician first
+        blocking += [w for w in warns if w not in blocking and w.level in ("caution", "danger")
+                     and not w.code.startswith(("dose_band", "daytime", "label"))]
     if not req.melatonin:
         return False, out, "not wanted (melatonin = false)"
-    if blocking or req.age < 18 or req.pregnant or req.breastfeeding or req.conditions or req.drugs:
-        why = "; ".join(w.message.split(". What to do")[0] for w in blocking) or "a caution applies"
+    if blocking:
+        why = "; ".join(w.message.split(". What to do")[0] for w in blocking)
         return False, out, f"left out of this plan: {why}"
     return True, out, f"{req.dose_mg:g} mg immediate-release where the model places it"
 
 
 def engine(req: TripRequest) -> Engine:
     it = itin.build(req)
-    p = params.load("plan")
     start = it.start - timedelta(days=req.prep_days + 1)
     last_arrival = it.flights[-1].arrive
     end = min(it.end, last_arrival + timedelta(days=FOLLOW_DAYS)) + timedelta(days=1)
@@ -116,7 +115,6 @@ def engine(req: TripRequest) -> Engine:
     ok, warns, note = _melatonin_allowed(req)
     ctx = Context(it, grid, sleep, phase.cbtmin_h, phase.cbt_to_dlmo_h, ok, min(req.dose_mg, 5.0),
                   req.light_box_lux, req.plane_sleep, req.caffeine, req.drive_after_arrival)
-    del p
     return Engine(req, it, ctx, phase, warns, note)
 
 
