@@ -189,7 +189,7 @@ def _sleep_plan(ctx: Context, st: Strategy) -> tuple[list[tuple[float, float, st
             a, b = ctx.h(f.depart) + 0.5, ctx.h(f.arrive) - 0.5
             for s, e in _zone_windows(f.destination.zone, f.depart, f.arrive, ctx.sleep):
                 lo, hi = max(a, ctx.h(s)), min(b, ctx.h(e))
-                if hi - lo >= 1.0:
+                if hi - lo >= 2.0:
                     out.append((_round(lo), _round(hi), "flight_sleep"))
     # a nap after arrival when the last 24 h gave less than 5 h of sleep (ends by 15:00, 6 h before sleep)
     for f in it.flights:
@@ -243,12 +243,19 @@ def build(ctx: Context, st: Strategy) -> Programme:
         return prog
     awake = ~asleep & ~grid.in_flight
     bright = ctx.light_box_lux or 0.0
-    for ep, d in zip(ctx.it.episodes, st.directions, strict=False):
+    spans = []  # each episode's items from its preparation to the next one's (no two episodes overlap)
+    for k, (ep, _) in enumerate(zip(ctx.it.episodes, st.directions, strict=False)):
+        t_from = ctx.h(ep.prep_until) - 24.0 * st.prep_days
+        if k:
+            t_from = max(t_from, ctx.h(ctx.it.episodes[k - 1].start) + 24.0)
+        spans.append(t_from)
+    for k, (ep, d) in enumerate(zip(ctx.it.episodes, st.directions, strict=False)):
         need = episode_shift(ep, d)
-        dep, start, end = ctx.h(ep.prep_until), ctx.h(ep.start), ctx.h(ep.end)
-        t_from = dep - 24.0 * st.prep_days
+        dep, start = ctx.h(ep.prep_until), ctx.h(ep.start)
+        t_from = spans[k]
+        end = min(ctx.h(ep.end), spans[k + 1]) if k + 1 < len(spans) else ctx.h(ep.end)
         for c in _cbt_events(ctx, st) if st.kind == "model" else []:
-            if not (t_from - 12 <= c < end):
+            if not (t_from <= c < end):
                 continue
             done = abs(planned_shift(ctx, st, c) - planned_shift(ctx, st, t_from - 1e-6))
             if st.anchor is None and done >= abs(need) - 1e-6 and c > start + 24:
@@ -302,9 +309,14 @@ def _place_light(ctx, prog, seek, avoid, awake, bright, t_from, dep, start):
         level = np.maximum(level, bright)
     usable = m & (level > 0)
     if usable.sum() * STEP_H < 0.5:
-        why = "asleep then" if not (awake & inside).any() else \
-            "in flight or on the way to or from the airport" if not m.any() else "no daylight then and no light box"
-        prog.dropped.append(f"seek-light window from {window} dropped: {why}")
+        if not (inside & allowed).any():
+            why = "before the plan starts" if seek[1] <= t_from else "on the way to the airport or in flight"
+        elif not (awake & inside & allowed).any():
+            why = "asleep then (keep the bedroom dark)"
+        else:
+            why = "no daylight then and no light box"
+        if why != "before the plan starts":
+            prog.dropped.append(f"seek-light window from {window} dropped: {why}")
     else:
         prog.seek = np.where(usable, np.maximum(prog.seek, level), prog.seek)
     prog.avoid |= _mask(grid, *avoid) & awake & allowed & (prog.seek == 0)
