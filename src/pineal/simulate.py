@@ -206,7 +206,7 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
              doses=None, subject: pk.Subject | None = None, model: str = DEFAULT_MODEL,
              sleep: tuple[str, str] = ("23:00", "07:00"), lux: float = schedule.ROOM_LUX, params=None,
              subjects: int | None = None, dt: float = 0.1, entrain: bool | Schedule | np.ndarray = True,
-             record_every: int | None = None, start_h: float = 0.0):
+             record_every: int | None = None, start_h: float = 0.0, pk_params: np.ndarray | None = None):
     """Simulate the clock (and melatonin) for ``days``, or run a protocol file (see docs/protocols.md).
 
     protocol: a :class:`pineal.Protocol` or a path to a TOML protocol → a :class:`ProtocolResult` (both arms).
@@ -220,6 +220,8 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
     record_every: store states every that many steps (default: every step for small runs; 0 = markers only).
     start_h: model hour at which the run starts (schedules and dose times are in model hours; default 0 =
     local midnight of day 1).
+    pk_params: per-subject PK parameter rows (e.g. from ``pk.sample_subjects``), one per subject, for the
+    plasma curves of the doses (default: the one ``subject``'s parameters for everybody).
     """
     if protocol is not None and not isinstance(protocol, int | float):
         from pineal.protocols import Protocol
@@ -260,6 +262,10 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
         if size not in (1, n):
             raise InputError(what, size, f"1 or {n} (one per subject)")
     dose_lists = _dose_lists(doses, n)
+    if pk_params is not None:
+        pk_params = np.atleast_2d(np.asarray(pk_params, dtype=float))
+        if pk_params.shape != (n, pk_vec.size) or not np.all(np.isfinite(pk_params)):
+            raise InputError("pk_params", pk_params.shape, f"finite PK rows of shape ({n}, {pk_vec.size})")
     if any(dose_lists) and not mdl.has_melatonin:
         raise InputError("doses", f"{sum(map(len, dose_lists))} doses", f"no doses with the light-only model "
                          f"{mdl.name}; use {DEFAULT_MODEL}")
@@ -281,12 +287,13 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
         for i, dl in enumerate(dose_lists):
             if not dl:
                 continue
-            if dl not in curves:
-                curves[dl] = exogenous_input(dl, pk_vec, start_h, hours, dt)
-            edges, means, t_fine, c_fine = curves[dl]
+            ck = dl if pk_params is None else (dl, i)
+            if ck not in curves:
+                curves[ck] = exogenous_input(dl, pk_vec if pk_params is None else pk_params[i], start_h, hours, dt)
+            edges, means, t_fine, c_fine = curves[ck]
             exo_curves[i] = (t_fine, c_fine)
             if edges is not None:
-                key = (id(base[i]), dl)
+                key = (id(base[i]), ck)
                 if key not in overlaid:
                     overlaid[key] = base[i].with_series(edges, means, until=start_h + hours)
                 lights[i] = overlaid[key]

@@ -1,0 +1,156 @@
+"""From the evaluated plans to a :class:`~pineal.plan.result.Plan`: items in local instants, predictions, notes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from pineal import params
+from pineal.plan import optimise as opt
+from pineal.plan.light import STEP_H
+from pineal.plan.programme import Programme, Strategy, build, episode_shift
+from pineal.plan.request import TripRequest
+from pineal.plan.result import EpisodePlan, Marker, Plan, PlanItem, Prediction, StartPhase
+from pineal.plan.score import days_to_adapt
+from pineal.plan.travellers import sample_travellers
+from pineal.simulate import DEFAULT_MODEL
+from pineal.timeline import format_clock
+
+TITLES = {"sleep": "Sleep (dark, quiet room)", "nap": "Nap (up to 90 min)", "flight_sleep": "Sleep on the plane",
+          "light_seek": "Seek bright light", "light_avoid": "Avoid bright light (dim room, dark glasses outside)",
+          "melatonin": "Melatonin", "caffeine_cutoff": "Last caffeine of the day", "flight": "Flight"}
+
+
+def _zone_at(eng: opt.Engine, when):
+    place = eng.it.place_at(when)
+    if place is None:
+        for f in eng.it.flights:
+            if f.depart <= when < f.arrive:
+                return f.origin.zone
+    return (place or eng.it.home).zone
+
+
+def items(eng: opt.Engine, prog: Programme) -> list[PlanItem]:
+    """Plan items as aware instants in the zone of wherever the traveller is."""
+    grid = eng.ctx.grid
+    out: list[PlanItem] = []
+
+    def add(kind, a, b, detail=""):
+        s = grid.instant(a)
+        z = _zone_at(eng, s)
+        out.append(PlanItem(kind=kind, start=s.astimezone(z), end=grid.instant(b).astimezone(z), zone=z.key,
+                            title=TITLES[kind], detail=detail))
+
+    for f in eng.it.flights:
+        out.append(PlanItem(kind="flight", start=f.depart, end=f.arrive, zone=f.origin.zone.key,
+                            title=f"Flight {f.origin.iata} -> {f.destination.iata}",
+                            detail=f"{f.hours:.1f} h; arrives {f.arrive:%a %d %b %H:%M} {f.destination.zone.key}"))
+    first = grid.hours[0] + 24.0
+    for s, e, k in prog.sleeps:
+        if s >= first:  # the grid's first day only sets up the light history
+            add(k, s, e)
+    for mask, kind in ((prog.seek > 0, "light_seek"), (prog.avoid, "light_avoid")):
+        idx = np.flatnonzero(mask)
+        if idx.size:
+            breaks = np.flatnonzero(np.diff(idx) > 1)
+            for a, b in zip(np.r_[idx[0], idx[breaks + 1]], np.r_[idx[breaks], idx[-1]], strict=True):
+                lux = float(prog.seek[a:b + 1].max()) if kind == "light_seek" else 0.0
+                detail = (f"outdoors or a light box, about {lux:,.0f} lux" if kind == "light_seek"
+                          else "below 10 lux at the eye")
+                add(kind, grid.hours[a], grid.hours[b] + STEP_H, detail)
+    for t in prog.doses:
+        add("melatonin", t, t + STEP_H, f"{prog.dose_mg:g} mg immediate-release; stay awake for a while after, "
+            "do not drive")
+    for t in prog.caffeine_cutoffs:
+        add("caffeine_cutoff", t, t + STEP_H, "no coffee, tea, cola or energy drinks after this")
+    return sorted(out, key=lambda i: (i.start, i.kind))
+
+
+def _band(eng: opt.Engine, strategies: list[Strategy], n: int, seed: int) -> list[list[float]]:
+    """Days to adaptation per episode for each strategy over ``n`` virtual travellers (one batch)."""
+    rows, pk_rows = sample_travellers(n, seed, eng.req.age)
+    from pineal.simulate import simulate
+
+    y = simulate(days=2.0, light=eng.phase.habitual, entrain=eng.phase.habitual, params=rows,
+                 record_every=0).y_end
+    progs = [build(eng.ctx, s) for s in strategies]
+    batch = [p for p in progs for _ in range(n)]
+    res = eng.simulate(batch, params_rows=rows * len(progs), y0=np.tile(y, (len(progs), 1)),
+                       pk_rows=np.tile(pk_rows, (len(progs), 1)))
+    cbt, dl = np.atleast_2d(res.cbtmin(per_day=False)), np.atleast_2d(res.dlmo(per_day=False))
+    out = []
+    for j in range(len(progs)):
+        per = []
+        for _k, ep in enumerate(eng.it.episodes):
+            per.append([days_to_adapt(eng.ctx.grid, ep, cbt[j * n + i], dl[j * n + i], eng.phase.cbt_to_dlmo_h,
+                                      eng.ctx.sleep, eng.phase.dlmo_local) for i in range(n)])
+        out.append(per)
+    return out
+
+
+def _finite(x: float) -> float | None:
+    return round(float(x), 1) if math.isfinite(x) else None
+
+
+def plan_trip(req: TripRequest) -> tuple[Plan, opt.Engine | None, dict]:
+    """The plan for a trip, the engine (grid, context) and the evaluated programmes for the exports."""
+    eng = opt.engine(req)
+    p = params.load("plan")
+    sp = eng.phase
+    start = StartPhase(dlmo_local=format_clock(sp.dlmo_local), cbtmin_local=format_clock(sp.cbtmin_local),
+                       period_h=round(sp.period_h, 3),
+                       source="measured DLMO" if req.dlmo else f"entrainment to habitual sleep {req.sleep} "
+                       f"(chronotype: {req.chronotype or 'not given'})")
+    eps = eng.it.episodes
+    tiny = all(abs(e.shift_h) <= p["tiny_shift_h"] for e in eps)
+    notes: list[str] = []
+    if not eps or tiny:
+        mode = "home_time" if not eps else "tips"
+        st = Strategy("home" if not eps else "none", tuple(opt.natural_direction(e.shift_h) for e in eps))
+        prog = build(eng.ctx, st)
+        notes.append("Short stay: keep home time; sleep when it is night at home, use caffeine and short naps "
+                     "for alertness (CDC 2024; Arendt 2009)." if not eps else
+                     f"A {max(abs(e.shift_h) for e in eps):g}-h change is small: no plan needed; get daylight in the "
+                     "morning after flying east and in the late afternoon after flying west, sleep at local time.")
+        plan = Plan(mode=mode, summary=notes[0], home=eng.it.home.label, sleep=req.sleep, starting_phase=start,
+                    episodes=[], items=items(eng, prog), dropped=prog.dropped, notes=notes, warnings=eng.warnings,
+                    melatonin="not part of this plan", markers=[], candidates_evaluated=0, model=DEFAULT_MODEL)
+        return plan, eng, {"pineal plan": prog}
+    none, rule, best, by_dir = opt.optimise(eng)
+    bands = _band(eng, [none.programme.strategy, rule.programme.strategy, best.programme.strategy],
+                  req.population, req.seed) if req.population else None
+    episodes = []
+    for k, ep in enumerate(eps):
+        d = best.programme.strategy.directions[k]
+        preds = []
+        for j, (name, ev) in enumerate((("no plan", none), ("published rule", rule), ("pineal plan", best))):
+            pr = Prediction(strategy=name, days=_finite(ev.days[k]))
+            if bands:
+                v = np.array(bands[j][k])
+                q = np.percentile(v, [10, 50, 90], method="nearest")
+                pr = Prediction(strategy=name, days=_finite(ev.days[k]), band_p10=_finite(q[0]),
+                                band_median=_finite(q[1]), band_p90=_finite(q[2]),
+                                adapted_share=round(float(np.isfinite(v).mean()), 2), population=int(v.size))
+            preds.append(pr)
+        episodes.append(EpisodePlan(arrive=ep.start.astimezone(ep.place.zone), place=ep.place.label,
+                                    zone_from=ep.source.key, zone_to=ep.target.key, shift_h=ep.shift_h,
+                                    direction="advance" if d > 0 else "delay", body_shift_h=episode_shift(ep, d),
+                                    reason=opt.direction_reason(eng, k, by_dir, best.programme.strategy.directions),
+                                    nights=ep.nights, aim="partial" if ep.partial else "full", predictions=preds))
+    grid = eng.ctx.grid
+    markers = [Marker(at=grid.instant(c), kind="cbtmin", strategy=s)
+               for s, ev in (("pineal plan", best), ("no plan", none)) for c in ev.cbt if math.isfinite(c)]
+    def txt(x):
+        return "not within the stay" if x is None else f"{x} d"
+
+    summary = "; ".join(f"{e.place}: {e.direction} {abs(e.body_shift_h):g} h, adapted in "
+                        f"{txt(e.predictions[2].days)} (no plan: {txt(e.predictions[0].days)}, "
+                        f"rule: {txt(e.predictions[1].days)})" for e in episodes)
+    plan = Plan(mode="plan", summary=summary, home=eng.it.home.label, sleep=req.sleep, starting_phase=start,
+                episodes=episodes, items=items(eng, best.programme), dropped=best.programme.dropped, notes=notes,
+                warnings=eng.warnings, melatonin=eng.melatonin_note, markers=markers,
+                candidates_evaluated=eng.n_evaluated, model=DEFAULT_MODEL)
+    return plan, eng, {"pineal plan": best.programme, "no plan": none.programme, "published rule": rule.programme}
+
+
