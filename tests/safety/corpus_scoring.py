@@ -92,7 +92,7 @@ def score(mentions_of, which: str = "all") -> tuple[Score, dict[str, Score]]:
     held = set(c["held_out"])
     total, per = Score(), {}
     for art in c["articles"]:
-        if which == "held_out" and art["file"] not in held or which == "tuning" and art["file"] in held:
+        if (which == "held_out" and art["file"] not in held) or (which == "tuning" and art["file"] in held):
             continue
         text = (ARTICLES / art["file"]).read_text(encoding="utf-8")
         s = score_article(text, art["doses"], mentions_of(text))

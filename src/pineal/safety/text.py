@@ -220,3 +220,12 @@ def negated(sentence: str, pos: int, window: int = 5) -> bool:
 
 def hedged(sentence: str, pos: int) -> bool:
     return bool(_HEDGE.search(clause_before(sentence, pos)))
+
+
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def mask_urls(text: str) -> str:
+    """The text with web addresses blanked out (same length, so offsets stay valid): '...-20-mg-...' in a URL is
+    not a dose."""
+    return _URL.sub(lambda m: " " * len(m.group(0)), text)
