@@ -117,18 +117,22 @@ def print_report(report: dict, console: Console) -> None:
             highlight=False)
     claims = report["claims"]
     out(f"\n[bold]Health claims ({len(claims)})[/]" if claims else "\nNo health claims about melatonin found.")
-    for i, c in enumerate(claims, 1):
-        said = ("denied: " if c["negated"] else "") + (c["quotes"][0] if c["quotes"] else "(the whole text)")
-        out(_wrap(f"{i}. {c['label']}", width, " "), highlight=False, end="")
-        out(" -> " + _v(c["verdict"]), highlight=False)
-        out(_wrap(f'"{said}"', width), style="italic", highlight=False)
-        out(_wrap("Why: " + c["evidence"], width), highlight=False)
-        for e in c["effects"]:
-            out(_wrap(f"- {e['name']}: {e['verdict']} ({e['evidence']})", width, "     "), highlight=False)
-        if c["missing"]:
-            out(_wrap("missing: " + ", ".join(c["missing"]), width), highlight=False)
-        for line in _sources(c["sources"], width):
-            out(line, highlight=False, soft_wrap=True)
+    by_quote: dict[str, list[dict]] = {}
+    for c in claims:  # one block per sentence, its claims listed under the quote
+        by_quote.setdefault(c["quotes"][0] if c["quotes"] else "", []).append(c)
+    for i, (quote, group) in enumerate(by_quote.items(), 1):
+        out(_wrap(f'{i}. "{quote}"' if quote else f"{i}. (the whole text)", width, " "), style="italic",
+            highlight=False)
+        for c in group:
+            out(_wrap(f"* {c['label']}" + (" (denied)" if c["negated"] else ""), width), highlight=False, end="")
+            out(" -> " + _v(c["verdict"]), highlight=False)
+            out(_wrap("Why: " + c["evidence"], width, "     "), highlight=False)
+            for e in c["effects"]:
+                out(_wrap(f"- {e['name']}: {e['verdict']} ({e['evidence']})", width, "       "), highlight=False)
+            if c["missing"]:
+                out(_wrap("missing: " + ", ".join(c["missing"]), width, "     "), highlight=False)
+            for line in _sources(c["sources"], width):
+                out(line, highlight=False, soft_wrap=True)
     if report["not_assessed"]:
         out(f"\n[bold]Seen but not assessed ({len(report['not_assessed'])})[/]")
         for n in report["not_assessed"]:
