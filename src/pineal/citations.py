@@ -20,6 +20,15 @@ class Work:
     doi: str = ""
     url: str = ""
     kind: str = "article"  # article, label, review, book, software
+    pmid: str = ""
+
+    def link(self) -> str:
+        """The citable link: the DOI, else the PubMed record, else the URL given."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url
 
     def short(self) -> str:
         first = self.authors.split(",")[0].split(" and ")[0].strip()
@@ -37,6 +46,8 @@ class Work:
             fields["journal"] = self.journal
         if self.doi:
             fields["doi"] = self.doi
+        if self.pmid:
+            fields["pmid"] = self.pmid
         if self.url:
             fields["url"] = self.url
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())

@@ -3,6 +3,7 @@
 import json
 import math
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -95,6 +96,26 @@ def test_cli_human_report_has_verdicts_sources_and_disclaimer():
     out = " ".join(res.stdout.split())
     assert "dangerous" in out and "insufficient evidence" in out
     assert "not medical advice" in out and "https://" in out
+
+
+def test_cli_human_report_fits_80_columns_and_quotes_every_mention():
+    article = Path(__file__).parents[1] / "data" / "articles" / "06-parkerslegacy-melatonin-2-year-old.txt"
+    res = runner.invoke(app, ["check", "--file", str(article)], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    report = pineal.check(article.read_text(encoding="utf-8"))
+    flat = " ".join(res.stdout.split())
+    for m in report["mentions"]:
+        assert " ".join(m["quote"].split())[:60] in flat
+    source_rows = [i for i, line in enumerate(lines) if line.startswith("     - ") and "https://" in line]
+    assert source_rows
+    # at most 3 sources per statement block
+    runs, run = [], 0
+    for i in range(len(lines)):
+        run = run + 1 if i in source_rows else 0
+        runs.append(run)
+    assert max(runs) <= 3
 
 
 def _cli_error(args):

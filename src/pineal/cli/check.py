@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from pineal.errors import InputError
 
 VERDICT_STYLE = {"dangerous": "bold red", "not supported": "red", "insufficient evidence": "yellow",
-                 "partly supported": "cyan", "supported": "green"}
+                 "partly supported": "cyan", "supported": "green", "not assessed": "dim"}
 
 
 def read_text_file(path: str) -> str:
@@ -53,55 +53,88 @@ def register(app: typer.Typer) -> None:
 
 
 def _v(verdict: str) -> str:
-    return f"[{VERDICT_STYLE[verdict]}]{verdict}[/]"
+    style = VERDICT_STYLE.get(verdict, "dim")
+    return f"[{style}]{verdict}[/]"
+
+
+#: at most this many sources per statement in the human view (all of them are in --json)
+MAX_SOURCES = 3
+
+
+def _wrap(text: str, width: int, indent: str = "   ") -> str:
+    """Word-wrapped text (never breaks inside a word unless it is longer than a line)."""
+    return textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent, subsequent_indent=indent,
+                         break_long_words=True, break_on_hyphens=False)
+
+
+def _sources(sources: list[dict], width: int) -> list[str]:
+    lines = []
+    for src in sources[:MAX_SOURCES]:
+        lines.append(_wrap(f"- {src['short']} [{src['grade']}] {src['url']}", width, "     "))
+    if len(sources) > MAX_SOURCES:
+        lines.append(_wrap(f"(+{len(sources) - MAX_SOURCES} more in --json)", width, "     "))
+    return lines
 
 
 def print_report(report: dict, console: Console) -> None:
-    """The human view of a check report."""
-    console.print(f"[bold]pineal check[/] — {report['summary']['headline']}", highlight=False)
-    console.print(f"[dim]{report['disclaimer']}[/]\n", highlight=False)
-    cited: dict[str, str] = {}
+    """The human view of a check report: one block per statement, wrapped at words, at most 100 columns."""
+    width = max(40, min(console.width or 80, 100))
+    out = console.print
+    summ = report["summary"]
+    rating = summ["rating"]
+    out(_wrap(f"pineal check: {summ['headline']}", width, ""), highlight=False)
+    if rating["statements"]:
+        shares = ", ".join(f"{rating['counts'][v]} {v}" for v in rating["counts"] if rating["counts"][v])
+        out(_wrap(f"Overall rating: {rating['rating']} ({rating['statements']} statements: {shares})", width, ""),
+            highlight=False)
+    out(_wrap(report["disclaimer"], width, ""), style="dim", highlight=False)
+    mentions = report["mentions"]
+    out(f"\n[bold]Dose statements ({len(mentions)})[/]" if mentions else "\nNo melatonin doses found.")
+    for i, m in enumerate(mentions, 1):
+        who = f", {m['population'].replace('_', ' ')}" if m["population"] else ""
+        flags = [k.replace("_", " ") for k, v in m["modifiers"].items() if v]
+        head = f"{i}. {m['text']}: {m['statement_type'].replace('_', ' ')}{who}"
+        out(_wrap(head, width, " "), highlight=False, end="")
+        out(" -> " + _v(m["verdict"]), highlight=False)
+        out(_wrap(f'"{m["quote"]}"', width), style="italic", highlight=False)
+        if flags:
+            out(_wrap("read as: " + ", ".join(flags) + f" (cue: {', '.join(m['cues'])})", width), highlight=False)
+        out(_wrap("Why: " + m["reason"], width), highlight=False)
+        for line in _sources(m["sources"], width):
+            out(line, highlight=False, soft_wrap=True)
     if report["doses"]:
-        t = Table(title="Melatonin doses in the text", show_lines=True, header_style="bold")
-        for col in ("dose", "times", "band", "vs studied", "model plasma peak", "verdict", "evidence"):
-            t.add_column(col, overflow="fold")
+        out("\n[bold]Distinct amounts (dose band and PK model)[/]")
         for d in report["doses"]:
-            worst = max(d["comparisons"], key=lambda c: c["ratio_to_studied_max"])
             pk = d["pk"]
-            peak = (f"{pk['cmax_pg_ml']:,.0f} pg/mL ({pk['cmax_fold_endogenous']:,.0f}x night peak)"
-                    + (" extrapolated" if pk["extrapolated"] else "")) if pk else "PK model not available"
-            t.add_row(d["text"] + (f"\n≈{d['adult_equivalent_mg']:g} mg at 70 kg" if d["per_kg"] else ""),
-                      str(d["occurrences"]), d["band"].replace("_", " "),
-                      f"{worst['ratio_to_studied_max']:,g}x max for {worst['label']}", peak, _v(d["verdict"]),
-                      d["evidence"] + "\n[dim]" + ", ".join(s["short"] for s in d["sources"]) + "[/]")
-            cited.update({s["short"] + f" [{s['grade']}]": s["url"] for s in d["sources"]})
-        console.print(t)
-    else:
-        console.print("No melatonin doses found.")
-    others = report["summary"]["other_substance_doses"]
+            peak = (f"model plasma peak {pk['cmax_pg_ml']:,.0f} pg/mL, {pk['cmax_fold_endogenous']:,.0f}x the body's "
+                    "night peak" + (" (extrapolated)" if pk["extrapolated"] else "")) if pk else "no PK model"
+            out(_wrap(f"- {d['text']} (x{d['occurrences']}): {d['band'].replace('_', ' ')} band; {peak}", width, " "),
+                highlight=False)
+    others = summ["other_substance_doses"]
     if others:
-        console.print("Doses of other substances (not judged): "
-                      + ", ".join(f"{o['text']} {o['substance']}" for o in others), highlight=False)
-    if report["claims"]:
-        t = Table(title="Health claims about melatonin", show_lines=True, header_style="bold")
-        for col in ("claim", "as said", "verdict", "what the evidence says"):
-            t.add_column(col, overflow="fold")
-        for c in report["claims"]:
-            said = ("denied: " if c["negated"] else "") + (c["quotes"][0] if c["quotes"] else "(whole text)")
-            extra = ""
-            if c["effects"]:
-                extra = "\n" + "\n".join(f"• {e['name']}: {_v(e['verdict'])} — {e['evidence']}" for e in c["effects"])
+        out(_wrap("Doses of other substances (not judged): " + ", ".join(f"{o['text']} {o['substance']}"
+                                                                           for o in others), width, ""),
+            highlight=False)
+    claims = report["claims"]
+    out(f"\n[bold]Health claims ({len(claims)})[/]" if claims else "\nNo health claims about melatonin found.")
+    by_quote: dict[str, list[dict]] = {}
+    for c in claims:  # one block per sentence, its claims listed under the quote
+        by_quote.setdefault(c["quotes"][0] if c["quotes"] else "", []).append(c)
+    for i, (quote, group) in enumerate(by_quote.items(), 1):
+        out(_wrap(f'{i}. "{quote}"' if quote else f"{i}. (the whole text)", width, " "), style="italic",
+            highlight=False)
+        for c in group:
+            out(_wrap(f"* {c['label']}" + (" (denied)" if c["negated"] else ""), width), highlight=False, end="")
+            out(" -> " + _v(c["verdict"]), highlight=False)
+            out(_wrap("Why: " + c["evidence"], width, "     "), highlight=False)
+            for e in c["effects"]:
+                out(_wrap(f"- {e['name']}: {e['verdict']} ({e['evidence']})", width, "       "), highlight=False)
             if c["missing"]:
-                extra += "\n[bold]missing:[/] " + ", ".join(c["missing"])
-            t.add_row(c["label"] + (f" (×{c['occurrences']})" if c["occurrences"] > 1 else ""), said,
-                      _v(c["verdict"]), c["evidence"] + extra + "\n[dim]" + ", ".join(s["short"] for s in c["sources"])
-                      + "[/]")
-            cited.update({s["short"] + f" [{s['grade']}]": s["url"] for s in c["sources"]})
-        console.print(t)
-    else:
-        console.print("No health claims about melatonin found.")
-    if cited:
-        console.print("\n[bold]Sources[/] (P primary, R review, L label/guideline, S secondary)")
-        for name, url in sorted(cited.items()):
-            console.print(f"  {name}: {url}", highlight=False, soft_wrap=True)
-    console.print(f"\n[bold]{report['disclaimer']}[/]", highlight=False)
+                out(_wrap("missing: " + ", ".join(c["missing"]), width, "     "), highlight=False)
+            for line in _sources(c["sources"], width):
+                out(line, highlight=False, soft_wrap=True)
+    if report["not_assessed"]:
+        out(f"\n[bold]Seen but not assessed ({len(report['not_assessed'])})[/]")
+        for n in report["not_assessed"]:
+            out(_wrap(f'- "{n["quote"]}" ({n["why"]})', width, " "), highlight=False)
+    out("\n" + _wrap(report["disclaimer"], width, ""), style="bold", highlight=False)

@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from pineal.safety.evidence import Grade, Verdict
 
 BandId = Literal["physiological", "usual", "high", "very_high", "extreme", "overdose_range"]
+StatementType = Literal["recommendation", "warning", "product", "study", "guideline", "body_production", "question",
+                        "anecdote"]
+MentionVerdict = Literal["supported", "partly supported", "not supported", "insufficient evidence", "dangerous",
+                         "not assessed"]
 
 
 class _Strict(BaseModel):
@@ -94,6 +98,50 @@ class ClaimItem(_Strict):
     missing: list[str]
 
 
+class ContextFlags(_Strict):
+    negated: bool
+    uncertain: bool
+    hypothetical: bool
+    historical: bool
+    other_experiencer: bool
+
+
+class MentionItem(_Strict):
+    """One melatonin dose mention, judged from its own sentence."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    amount_mg: float = Field(gt=0)
+    amount_high_mg: float | None = Field(default=None, gt=0)
+    unit: str
+    per_kg: bool
+    adult_equivalent_mg: float = Field(gt=0)
+    quote: str
+    statement_type: StatementType
+    population: str | None
+    purpose: str | None
+    frequency: str | None
+    modifiers: ContextFlags
+    cues: list[str]
+    band: BandId
+    verdict: MentionVerdict
+    reason: str
+    sources: list[SourceRef]
+
+
+class NotAssessed(_Strict):
+    quote: str
+    why: str
+
+
+class Rating(_Strict):
+    statements: int = Field(ge=0)
+    counts: dict[Verdict, int]
+    shares: dict[Verdict, float]
+    rating: Literal["nothing to assess", "harmful", "mostly supported", "mixed", "mostly not supported"]
+
+
 class OtherDose(_Strict):
     substance: str
     text: str
@@ -102,16 +150,21 @@ class OtherDose(_Strict):
 
 class Summary(_Strict):
     melatonin_doses: int
+    mentions: int
+    mentions_not_listed: int = Field(ge=0)
     largest_dose_mg: float | None
     dangerous_doses: int
     claims: int
     verdicts: dict[Verdict, int]
     other_substance_doses: list[OtherDose]
+    rating: Rating
     headline: str
 
 
 class CheckReport(_Strict):
+    mentions: list[MentionItem]
     doses: list[DoseItem]
     claims: list[ClaimItem]
+    not_assessed: list[NotAssessed]
     summary: Summary
     disclaimer: str = Field(min_length=20)

@@ -7,6 +7,7 @@ from evidence/claims.toml and side effects from evidence/adverse.toml, judged as
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -15,6 +16,8 @@ from functools import lru_cache
 
 from pineal import DISCLAIMER
 from pineal.quantities import parse_mass_mg
+from pineal.safety import nlp
+from pineal.safety import statements as st
 from pineal.safety import text as tx
 from pineal.safety.evidence import Topic, load, source
 from pineal.safety.screen import dose_band
@@ -23,6 +26,10 @@ from pineal.safety.screen import dose_band
 ADULT_KG, CHILD_KG = 70.0, 20.0
 #: at most this many distinct doses get a PK simulation
 MAX_PK = 20
+#: the model's night peak of the body's own plasma melatonin (pg/mL): pineal.simulate.own_melatonin()[2] for a
+#: 70-kg 30-year-old sleeping 23:00-07:00 in darkness, room light awake. Shipped so that a check needs no clock-solver
+#: run; tests/safety/test_check_speed.py recomputes it from the model.
+MODEL_NIGHT_PEAK_PG_ML = 66.20
 
 # thousands with commas ("1,000"), a decimal comma ("2,5"), plain decimals
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9},\d{1,2}(?!\d)|\d{1,9}(?:\.\d+)?|\.\d+"
@@ -89,6 +96,8 @@ class DoseMention:
     purpose: str | None = None
     context: str = "stated"  # stated, limit ("no more than 5 mg"), warning ("never take 1000 mg")
     quote: str = ""
+    end: int = 0
+    sentence_text: str = ""
 
     @property
     def is_melatonin(self) -> bool:
@@ -141,13 +150,13 @@ def _amounts(m: re.Match, s: str) -> list[tuple[int, int, float, float | None]]:
     return [(m.start(), m.end(), min(lo, hi), max(lo, hi))]
 
 
-def extract_doses(text: str) -> list[DoseMention]:
-    """Every amount with a mass unit, attributed to a substance (melatonin or another)."""
+def extract_doses(text: str, parsed: nlp.Parsed | None = None) -> list[DoseMention]:
+    """Every amount with a mass unit, attributed to a substance (melatonin or another); web addresses are skipped."""
     text = tx.normalise(text)
-    sents = tx.sentences(text)
+    parsed = parsed or nlp.Parsed(tx.mask_urls(text))
     attr = tx.Attributor(bool(tx.MELATONIN_RE.search(text)))
     out: list[DoseMention] = []
-    for sent in sents:
+    for sent in parsed.sentences:
         s = sent.text
         found, starts = attr.sentence(s)
         for m in _AMOUNT.finditer(s):
@@ -164,7 +173,7 @@ def extract_doses(text: str) -> list[DoseMention]:
                     substance=substance, frequency=freq.group(0).lower() if freq else None,
                     population=_nearest_label(_POP_RE, s[max(0, start - 60):end + 60], min(60, start)),
                     purpose=_nearest_label(_PURPOSE, s[max(0, start - 150):end + 150], min(150, start)),
-                    context=context, quote=_quote(s)))
+                    context=context, quote=_quote(s), end=sent.start + end, sentence_text=s))
         attr.advance(found)
     return out
 
@@ -183,12 +192,9 @@ def _pk_consequence(dose_mg: float) -> dict | None:
     return _pk_run(round(float(dose_mg), 9))
 
 
-@lru_cache(maxsize=1)
 def _typical_night_peak() -> float:
-    """The model's night peak of the body's own melatonin, 70-kg 30-year-old, sleep 23:00-07:00."""
-    from pineal.simulate import own_melatonin
-
-    return own_melatonin()[2]
+    """The model's night peak of the body's own melatonin (shipped constant, see MODEL_NIGHT_PEAK_PG_ML)."""
+    return MODEL_NIGHT_PEAK_PG_ML
 
 
 @lru_cache(maxsize=64)
@@ -352,12 +358,13 @@ def _drug_re() -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
 
 
-def _judge(topic: Topic, s: str, pos: int, neg: bool, dose: float | None, in_sentence: bool) -> tuple[str, str]:
+def _judge(topic: Topic, s: str, pos: int, neg: bool, dose: float | None, in_sentence: bool,
+           safe_denied: bool = False) -> tuple[str, str]:
     if topic.safe_claim and topic.caution_claim:  # children, pregnancy: "safe for kids" vs "ask a doctor"
         safe = min(_SAFE.finditer(s), key=lambda m: abs(m.start() - pos), default=None)  # nearest to the topic
         if _CAUTION.search(s):
             j = topic.caution_claim
-        elif safe and not tx.negated(s, safe.start()):
+        elif safe and not safe_denied:
             j = topic.safe_claim
         else:
             j = topic.negated if neg else topic.asserted
@@ -377,55 +384,105 @@ def _judge(topic: Topic, s: str, pos: int, neg: bool, dose: float | None, in_sen
 
 
 _AE_FLIP = {"supported": "not supported", "not supported": "supported"}
+#: statement types whose amount is the dose a text is about (claims nearby are judged at it)
+_DOSE_CONTEXT_TYPES = frozenset({"recommendation", "product", "anecdote"})
 
 
-def extract_claims(text: str, doses: list[DoseMention] | None = None) -> list[Claim]:
-    """Health claims about melatonin, each judged; plus one completeness check of any side-effect list."""
+def _paragraph_of(text: str):
+    """Paragraph (line) index of a character offset."""
+    breaks = [i for i, c in enumerate(text) if c == "\n"]
+    return lambda pos: bisect.bisect_left(breaks, pos)
+
+
+def extract_claims(text: str, doses: list[DoseMention] | None = None, parsed: nlp.Parsed | None = None,
+                   types: dict[int, str] | None = None) -> list[Claim]:
+    """Health claims about melatonin, each judged at the dose of its own sentence, else its own paragraph, else the
+    nearest earlier dose the text recommends; negation and hedging from ConText. Plus one completeness check of
+    any side-effect list."""
     text = tx.normalise(text)
-    doses = extract_doses(text) if doses is None else doses
-    mel = [d for d in doses if d.is_melatonin and d.context == "stated"]
+    parsed = parsed or nlp.Parsed(tx.mask_urls(text))
+    doses = extract_doses(text, parsed) if doses is None else doses
+    types = types or {}
+    para = _paragraph_of(text)
+    mel = [d for d in doses if d.is_melatonin and d.context == "stated"
+           and types.get(d.start, "recommendation") in _DOSE_CONTEXT_TYPES]
     by_sentence: dict[int, float] = {}
+    by_paragraph: dict[int, float] = {}
     for d in mel:
         mg = (d.amount_high_mg or d.amount_mg) * (ADULT_KG if d.per_kg else 1.0)
         by_sentence[d.sentence] = max(by_sentence.get(d.sentence, 0.0), mg)
-    headline = None
-    if mel:
-        counts = Counter((d.amount_high_mg or d.amount_mg) * (ADULT_KG if d.per_kg else 1.0) for d in mel)
-        headline = max(counts, key=lambda k: (counts[k], k))
+        by_paragraph[para(d.start)] = max(by_paragraph.get(para(d.start), 0.0), mg)
+    earlier = sorted((d.start, (d.amount_high_mg or d.amount_mg) * (ADULT_KG if d.per_kg else 1.0)) for d in mel)
+    starts_mel = [e[0] for e in earlier]
     attr = tx.Attributor(bool(tx.MELATONIN_RE.search(text)))
-    claims: list[Claim] = []
-    ae_named: set[str] = set()
-    ae_sentences = 0
-    for sent in tx.sentences(text):
+    # pass 1: candidate claim words (side effects and topics) about melatonin
+    cands = []  # (sentence, kind, item, match, safe match or None)
+    for sent in parsed.sentences:
         s = sent.text
         found, starts = attr.sentence(s)
-        dose = by_sentence.get(sent.index, headline)
-        is_ae = bool(_AE_CUE.search(s))
-        effects = []
-        if is_ae:
+        n_before = len(cands)
+        if _AE_CUE.search(s):
             for ae, rx in _ae_res():
                 m = rx.search(s)
                 if m and attr.nearest(found, starts, m.start(), m.end(), prefer_before=True) == tx.MELATONIN:
-                    neg = tx.negated(s, m.start())
-                    verdict = _AE_FLIP.get(ae.verdict, ae.verdict) if neg else ae.verdict
-                    effects.append({"effect": ae.id, "name": ae.name, "said": m.group(0), "negated": neg,
-                                    "verdict": verdict, "evidence": ae.frequency, "sources": _sources(ae.sources)})
-                    if not neg:
-                        ae_named.add(ae.id)
-            if effects:
-                ae_sentences += 1
-                claims.append(_side_effect_claim(s, sent.index, effects))
+                    cands.append((sent, "ae", ae, m, None))
+        has_ae = len(cands) > n_before
         for topic, rx in _topic_res():
-            if effects and topic.id in _AE_SHADOWED:
+            if has_ae and topic.id in _AE_SHADOWED:
                 continue
             m = rx.search(s)
             if not m or attr.nearest(found, starts, m.start(), m.end(), prefer_before=True) != tx.MELATONIN:
                 continue
-            neg = tx.negated(s, m.start())
-            verdict, evidence = _judge(topic, s, m.start(), neg, dose, sent.index in by_sentence)
-            claims.append(Claim(topic.id, topic.label, _quote(s), sent.index, neg, tx.hedged(s, m.start()), verdict,
-                                evidence, topic.sources, dose))
+            safe = min(_SAFE.finditer(s), key=lambda x: abs(x.start() - m.start()), default=None) \
+                if topic.safe_claim else None
+            cands.append((sent, "topic", topic, m, safe))
         attr.advance(found)
+        if len(cands) >= MAX_CLAIM_WORDS:
+            break
+    # ConText modifiers for every candidate (and the "safe" word of safety claims)
+    spans = [(c[0].start + c[3].start(), c[0].start + c[3].end()) for c in cands]
+    mods = parsed.modifiers(spans) if spans else []
+    # the "safe" word of safety claims, in a separate run so that it does not take the topic word's cue; "can't
+    # hurt" is itself a safety claim, not a denial
+    safe_spans = [(c[0].start + c[4].start(), c[0].start + c[4].end()) for c in cands if c[4] is not None]
+    safe_mods = iter([nlp.Modifiers() if re.search(r"n't|not", text[a:b]) else m
+                      for (a, b), m in zip(safe_spans, parsed.modifiers(safe_spans), strict=True)]
+                     if safe_spans else [])
+    # pass 2: judge
+    claims: list[Claim] = []
+    ae_named: set[str] = set()
+    ae_sentences = 0
+    effects_of: dict[int, list[dict]] = {}
+    for (sent, kind, item, m, safe), mod in zip(cands, mods, strict=True):
+        s = sent.text
+        neg = mod.negated
+        if kind == "ae":
+            verdict = _AE_FLIP.get(item.verdict, item.verdict) if neg else item.verdict
+            effects_of.setdefault(sent.index, []).append(
+                {"effect": item.id, "name": item.name, "said": m.group(0), "negated": neg, "verdict": verdict,
+                 "evidence": item.frequency, "sources": _sources(item.sources)})
+            if not neg:
+                ae_named.add(item.id)
+            continue
+        if sent.index in effects_of and not any(c.sentence == sent.index and c.topic == "side_effects"
+                                                for c in claims):
+            ae_sentences += 1
+            claims.append(_side_effect_claim(s, sent.index, effects_of[sent.index]))
+        pos = sent.start + m.start()
+        dose = by_sentence.get(sent.index, by_paragraph.get(para(pos)))
+        if dose is None:
+            i = bisect.bisect_right(starts_mel, pos)
+            dose = earlier[i - 1][1] if i else None
+        safe_denied = False
+        if safe is not None:  # denied by its own cue, or by a cue of the topic word that contains it ("is not safe")
+            safe_denied = next(safe_mods).negated or (neg and any(safe.group(0).lower() in c for c in mod.cues))
+        verdict, evidence = _judge(item, s, m.start(), neg, dose, sent.index in by_sentence, safe_denied)
+        claims.append(Claim(item.id, item.label, _quote(s), sent.index, neg, mod.uncertain or mod.hypothetical,
+                            verdict, evidence, item.sources, dose))
+    for index, effects in effects_of.items():
+        if not any(c.sentence == index and c.topic == "side_effects" for c in claims):
+            ae_sentences += 1
+            claims.append(_side_effect_claim(parsed.sentences[index].text, index, effects))
     if ae_sentences:
         claims.append(_completeness(ae_named, bool(_drug_re().search(text))))
     return claims
@@ -472,11 +529,66 @@ def _completeness(named: set[str], names_drug: bool) -> Claim:
 _RANK = {"dangerous": 0, "not supported": 1, "insufficient evidence": 2, "partly supported": 3, "supported": 4}
 
 
+#: sentences about melatonin that make a health-type statement the topics do not cover
+_CLAIM_VERB = re.compile(r"\b(?:helps?|improves?|reduces?|boosts?|prevents?|treats?|cures?|causes?|works?|"
+                         r"effective|benefits?|protects?|supports?|increases?|decreases?|lowers?|raises?)\b", re.I)
+MAX_NOT_ASSESSED = 20
+#: at most this many dose mentions and claim words are read one by one (ConText, statement type); a longer text's
+#: further mentions still count in `doses` and are reported as not listed
+MAX_MENTIONS = 300
+MAX_CLAIM_WORDS = 300
+
+
+def _mention_item(d: DoseMention, mod: nlp.Modifiers, previous: str) -> dict:
+    """One melatonin dose mention with its statement type and its own verdict (statements.assess)."""
+    s = d.sentence_text
+    lo = d.amount_mg * (ADULT_KG if d.per_kg else 1.0)
+    top = (d.amount_high_mg or d.amount_mg) * (ADULT_KG if d.per_kg else 1.0)
+    start, end = d.start - (d.start - d.start), d.end
+    rel = s.find(d.text) if s.find(d.text) >= 0 else 0
+    a = st.assess(s, rel, rel + len(d.text), lo, top, mod, previous)
+    return {
+        "text": d.text, "start": start, "end": end, "amount_mg": _r(d.amount_mg, 6),
+        "amount_high_mg": _r(d.amount_high_mg, 6) if d.amount_high_mg else None, "unit": d.unit,
+        "per_kg": d.per_kg, "adult_equivalent_mg": _r(top, 6), "quote": _quote(s, 400),
+        "statement_type": a.statement_type, "population": a.population or d.population, "purpose": d.purpose,
+        "frequency": d.frequency, "modifiers": mod.as_dict(), "cues": list(mod.cues), "band": dose_band(top).id,
+        "verdict": a.verdict, "reason": a.reason + ".", "sources": _sources(a.sources),
+    }
+
+
+def _rating(mentions: list[dict], claims: list[dict]) -> dict:
+    """Share of assessed statements per verdict and one overall rating of the text."""
+    verdicts = [m["verdict"] for m in mentions if m["verdict"] != st.NOT_ASSESSED]
+    verdicts += [c["verdict"] for c in claims if c["topic"] != "side_effect_list"]
+    n = len(verdicts)
+    counts = Counter(verdicts)
+    shares = {v: round(counts.get(v, 0) / n, 3) if n else 0.0 for v in _RANK}
+    if not n:
+        rating = "nothing to assess"
+    elif counts.get("dangerous"):
+        rating = "harmful"
+    elif shares["supported"] + shares["partly supported"] >= 0.75 and shares["not supported"] <= 0.1:
+        rating = "mostly supported"
+    elif shares["supported"] + shares["partly supported"] >= 0.5:
+        rating = "mixed"
+    else:
+        rating = "mostly not supported"
+    return {"statements": n, "counts": {v: counts.get(v, 0) for v in _RANK}, "shares": shares, "rating": rating}
+
+
 def check(text) -> dict:
     """The claim-check report for ``text`` as one JSON-ready dict (schema: docs/check-json.md)."""
-    text = tx.validate(text)
-    doses = extract_doses(text)
+    text = tx.normalise(tx.validate(text))
+    parsed = nlp.Parsed(tx.mask_urls(text))
+    doses = extract_doses(text, parsed)
     mel = [d for d in doses if d.is_melatonin]
+    listed = mel[:MAX_MENTIONS]
+    mods = parsed.modifiers([(d.start, d.end) for d in listed]) if listed else []
+    mentions = []
+    for d, mod in zip(listed, mods, strict=True):
+        prev = parsed.sentences[d.sentence - 1].text if d.sentence > 0 else ""
+        mentions.append(_mention_item(d, mod, prev))
     groups: dict[tuple, list[DoseMention]] = {}
     for d in mel:
         groups.setdefault((d.amount_mg, d.amount_high_mg, d.per_kg), []).append(d)
@@ -484,32 +596,50 @@ def check(text) -> dict:
     for i, group in enumerate(groups.values()):
         dose_items.append(_dose_item(group, with_pk=i < MAX_PK))
     dose_items.sort(key=lambda d: -d["adult_equivalent_mg"])
+    types = {m["start"]: m["statement_type"] for m in mentions}
     merged: dict[tuple, dict] = {}
-    for c in extract_claims(text, doses):
-        k = (c.topic, c.negated, c.verdict, c.sentence if c.topic == "side_effects" else 0)
+    extracted = extract_claims(text, doses, parsed, types)
+    for c in extracted:
+        k = (c.topic, c.negated, c.verdict, c.sentence)
         if k in merged:
             merged[k]["occurrences"] += 1
-            if len(merged[k]["quotes"]) < 3 and c.quote and c.quote not in merged[k]["quotes"]:
-                merged[k]["quotes"].append(c.quote)
             continue
         merged[k] = {"topic": c.topic, "label": c.label, "negated": c.negated, "hedged": c.hedged,
                      "verdict": c.verdict, "evidence": c.evidence, "dose_context_mg": c.dose_context_mg,
                      "occurrences": 1, "quotes": [c.quote] if c.quote else [], "sources": _sources(c.sources),
                      "effects": c.effects, "missing": c.missing}
     claims = sorted(merged.values(), key=lambda c: (_RANK[c["verdict"]], c["topic"]))
+    not_assessed = [{"quote": m["quote"], "why": "a question, not a statement"} for m in mentions
+                    if m["verdict"] == st.NOT_ASSESSED]
+    judged = {c.sentence for c in extracted} | {d.sentence for d in mel}
+    for sent in parsed.sentences:
+        if len(not_assessed) >= MAX_NOT_ASSESSED:
+            break
+        if sent.index not in judged and tx.MELATONIN_RE.search(sent.text) and _CLAIM_VERB.search(sent.text):
+            why = "a question, not a statement" if sent.text.strip().endswith("?") else \
+                "a statement about melatonin outside the evidence base's claim topics"
+            not_assessed.append({"quote": _quote(sent.text, 400), "why": why})
     others = Counter((d.substance or "unknown", d.text) for d in doses if not d.is_melatonin)
     verdicts = Counter(c["verdict"] for c in claims)
     largest = max((d["adult_equivalent_mg"] for d in dose_items), default=None)
     headline = _headline(dose_items, claims)
+    if largest is not None:
+        top = [m for m in mentions if m["adult_equivalent_mg"] == largest]
+        if top and all(m["statement_type"] == "warning" for m in top):
+            headline = headline.rstrip(".") + f" (the text warns against {largest:g} mg)."
+    rating = _rating(mentions, claims)
     return {
+        "mentions": mentions,
         "doses": dose_items,
         "claims": claims,
+        "not_assessed": not_assessed,
         "summary": {
-            "melatonin_doses": len(dose_items), "largest_dose_mg": largest,
+            "melatonin_doses": len(dose_items), "mentions": len(mentions),
+            "mentions_not_listed": len(mel) - len(listed), "largest_dose_mg": largest,
             "dangerous_doses": sum(d["verdict"] == "dangerous" for d in dose_items),
             "claims": len(claims), "verdicts": dict(verdicts),
             "other_substance_doses": [{"substance": s, "text": t, "occurrences": n} for (s, t), n in others.items()],
-            "headline": headline,
+            "rating": rating, "headline": headline + f" Overall: {rating['rating']}.",
         },
         "disclaimer": DISCLAIMER,
     }

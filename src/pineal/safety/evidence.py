@@ -224,7 +224,7 @@ def source(key: str) -> Source:
     if key not in bib:
         raise KeyError(f"evidence cites '{key}', which is not in params/bibliography.toml")
     w = bib[key]
-    url = w.url or (f"https://doi.org/{w.doi}" if w.doi else "")
+    url = w.link()
     if not url:
         raise KeyError(f"bibliography entry '{key}' has no URL or DOI")
     if key not in grades():

@@ -1,7 +1,7 @@
-"""Text plumbing for the claim check: input limits, sentences, substance mentions, negation and hedges.
+"""Text plumbing for the claim check: input limits, substance mentions and their attribution, web addresses.
 
-Everything here is linear in the text length: sentences are capped in length, and attribution looks up the
-nearest substance mention by bisection.
+Sentences, negation and hedging come from spaCy + medspaCy (safety/nlp.py). Attribution looks up the nearest
+substance mention by bisection, so it stays linear in the text length.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from pineal.safety.evidence import load
 #: largest text `pineal check` accepts (UTF-8 bytes)
 MAX_BYTES = 1_000_000
 TEXT_ALLOWED = "non-empty UTF-8 text of at most 1 MB (1,000,000 bytes)"
-#: longer "sentences" (no punctuation) are cut into pieces of about this many characters
-MAX_SENTENCE = 2000
 
 MELATONIN = "melatonin"
 MELATONIN_RE = re.compile(r"\bmelatonin\w*|\bsleep hormone\b", re.IGNORECASE)
@@ -38,19 +36,7 @@ GENERIC = frozenset(
     "capsules pill pills gummy gummies supplement supplements hormone product products drug medication medicine "
     "compound solution liquid spray serving servings".split())
 
-_SPLIT = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|\n+")
 _CLAUSE = re.compile(r"[,;:()]|\bbut\b|\bwhile\b|\balthough\b|\bhowever\b|\bwhereas\b|\bthough\b", re.IGNORECASE)
-_NEG_WORD = re.compile(
-    r"\b(?:not|no|never|none|neither|nor|cannot|can't|won't|doesn't|don't|didn't|isn't|aren't|wasn't|weren't|"
-    r"without|fails?\s+to|unlikely\s+to|nothing)\b(?!\s+(?:only|just|merely)\b)", re.IGNORECASE)
-_NEG_PHRASE = re.compile(
-    r"\bno\s+(?:good\s+|real\s+|strong\s+|scientific\s+|clinical\s+|solid\s+)?(?:evidence|proof|data)\b|"
-    r"\blittle\s+evidence\b|\black\s+of\s+evidence\b|\bnot\s+(?:been\s+)?(?:proven|shown|established)\b|"
-    r"\bmyth\b|\bdebunk\w*", re.IGNORECASE)
-_HEDGE = re.compile(
-    r"\b(?:may|might|could|possibly|potentially|suggests?|linked|associated|some\s+(?:users|people|studies)|"
-    r"reports?|reported|believed|claimed|thought\s+to)\b", re.IGNORECASE)
-_WORD = re.compile(r"\S+")
 
 
 def normalise(text: str) -> str:
@@ -84,33 +70,6 @@ def decode(data: bytes, field: str = "file") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(field, "undecodable bytes", TEXT_ALLOWED, f"not UTF-8 ({exc.reason})") from None
-
-
-@dataclass(frozen=True)
-class Sentence:
-    index: int
-    start: int
-    text: str
-
-
-def sentences(text: str) -> list[Sentence]:
-    """Sentences (and lines) with their offsets; overlong ones are cut at whitespace."""
-    out: list[Sentence] = []
-    pos = 0
-    for m in (*_SPLIT.finditer(text), None):
-        end = m.start() if m else len(text)
-        seg = text[pos:end]
-        start = pos
-        while len(seg) > MAX_SENTENCE:
-            cut = seg.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
-            cut = cut if cut > 0 else MAX_SENTENCE
-            if seg[:cut].strip():
-                out.append(Sentence(len(out), start, seg[:cut]))
-            seg, start = seg[cut:], start + cut
-        if seg.strip():
-            out.append(Sentence(len(out), start, seg))
-        pos = m.end() if m else len(text)
-    return out
 
 
 @cache
@@ -209,14 +168,10 @@ def clause_before(sentence: str, pos: int) -> str:
     return sentence[max(last, lo):pos]
 
 
-def negated(sentence: str, pos: int, window: int = 5) -> bool:
-    """Whether the words just before ``pos`` (same clause) deny what follows."""
-    clause = clause_before(sentence, pos)
-    if _NEG_PHRASE.search(clause):
-        return True
-    words = _WORD.findall(clause)[-window:]
-    return bool(_NEG_WORD.search(" ".join(words)))
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
-def hedged(sentence: str, pos: int) -> bool:
-    return bool(_HEDGE.search(clause_before(sentence, pos)))
+def mask_urls(text: str) -> str:
+    """The text with web addresses blanked out (same length, so offsets stay valid): '...-20-mg-...' in a URL is
+    not a dose."""
+    return _URL.sub(lambda m: " " * len(m.group(0)), text)
