@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from pineal import DISCLAIMER, schedule
+from pineal import DISCLAIMER, limits, schedule
 from pineal import exposure as ex
 from pineal.errors import InputError
 from pineal.markers import DEFINITION_TEXT
@@ -123,11 +123,17 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
            wake_clock_h: float = 7.0, sleep_clock_h: float = 23.0, product: str | None = None,
            screen_options: dict | None = None) -> DoseReport:
     """Simulate one dose taken at clock hour ``at_clock_h`` and compare it with the body's own melatonin."""
+    for name, v in (("at", at_clock_h), ("wake", wake_clock_h), ("sleep", sleep_clock_h)):
+        if limits.check_number(v, name, 0.0, 24.0, "a clock hour from 0 to 24 (exclusive), e.g. 21.5") == 24.0:
+            raise InputError(name, v, "a clock hour from 0 to 24 (exclusive), e.g. 21.5")
+    if subject is not None and not isinstance(subject, pk.Subject):
+        raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject or None")
+    if product is not None:
+        limits.check_name(product, "product", "a product type: supplement or gummy")
+    if screen_options is not None and not isinstance(screen_options, dict):
+        raise InputError("screen_options", type(screen_options).__name__, "a dict of safety-screen options or None")
     subject = subject or pk.Subject()
     dose = pk.Dose.parse(amount, time_h=at_clock_h, route=route)
-    for name, v in (("at", at_clock_h), ("wake", wake_clock_h), ("sleep", sleep_clock_h)):
-        if not (math.isfinite(v) and 0 <= v < 24):
-            raise InputError(name, v, "a clock time 00:00-23:59")
     hours = at_clock_h + 36.0
     run = pk.simulate([dose], subject=subject, hours=hours)
     t = run.t_h
@@ -169,7 +175,10 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
         population_cmax_pg_ml=(float(np.percentile(pop_cmax, 5)), float(np.percentile(pop_cmax, 95))),
         assumptions=run.assumptions + pk.individual_parameters(subject)[1],
     )
-    rep.warnings = model_warnings(rep) + safety_warnings(rep, product=product, **(screen_options or {}))
+    rep.warnings = model_warnings(rep) + safety_warnings(rep, product=product, **(screen_options or {})) + [
+        {"code": "not_entrained", "level": "caution", "message": n.replace("the daily schedule", "the habitual "
+                                                                           "sleep and wake times")}
+        for n in body["notes"]]
     rep.label = label_range(rep, product or "supplement")
     return rep
 
@@ -189,10 +198,14 @@ def body_and_shift(dose: pk.Dose, subject: pk.Subject, sleep_clock_h: float, wak
     after = np.where(np.isfinite(dlmo) & (dlmo > onset - DIM_HOURS), dlmo, np.inf).min(axis=1)
     own = res.endogenous[1]
     first_sleep = next_clock_time(max(0.0, dose.time_h - 12.0), sleep_clock_h)
-    night = (res.times >= first_sleep) & (res.times < first_sleep + (wake_clock_h - sleep_clock_h) % 24.0)
+    asleep_h = max((wake_clock_h - sleep_clock_h) % 24.0, 2 * res.dt)  # a night shorter than a step still has one
+    night = (res.times >= first_sleep) & (res.times < first_sleep + asleep_h)
     with_dose, without = (float(v) if np.isfinite(v) else math.nan for v in after)
-    return {"t": res.times, "own": own, "peak": float(own[night].max()), "dlmo_with": with_dose,
-            "dlmo_without": without, "shift": without - with_dose}
+    peak = float(own[night].max())
+    if not peak > 0:  # asleep only while the clock makes none (a daytime nap): the day's own peak instead
+        peak = float(own[(res.times >= first_sleep - 12.0) & (res.times < first_sleep + 12.0)].max())
+    return {"t": res.times, "own": own, "peak": peak, "dlmo_with": with_dose,
+            "dlmo_without": without, "shift": without - with_dose, "notes": res.notes}
 
 
 def model_warnings(rep: DoseReport) -> list[dict[str, str]]:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pineal.errors import InputError
@@ -29,8 +30,13 @@ def read_text_file(path: str) -> str:
     size = p.stat().st_size
     if size > tx.MAX_BYTES:
         raise InputError("file", f"{path} ({size:,} bytes)", tx.TEXT_ALLOWED, "too large")
-    with p.open("rb") as fh:
-        return tx.decode(fh.read(tx.MAX_BYTES + 1), "file")
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(tx.MAX_BYTES + 1)
+    except OSError as err:  # unreadable: permissions, a device, /proc files
+        raise InputError("file", path, "an existing, readable text file (or '-' for standard input)",
+                         err.strerror) from None
+    return tx.decode(data, "file")
 
 
 def register(app: typer.Typer) -> None:
@@ -70,7 +76,7 @@ def print_report(report: dict, console: Console) -> None:
             pk = d["pk"]
             peak = (f"{pk['cmax_pg_ml']:,.0f} pg/mL ({pk['cmax_fold_endogenous']:,.0f}x night peak)"
                     + (" extrapolated" if pk["extrapolated"] else "")) if pk else "PK model not available"
-            t.add_row(d["text"] + (f"\n≈{d['adult_equivalent_mg']:g} mg at 70 kg" if d["per_kg"] else ""),
+            t.add_row(escape(d["text"]) + (f"\n≈{d['adult_equivalent_mg']:g} mg at 70 kg" if d["per_kg"] else ""),
                       str(d["occurrences"]), d["band"].replace("_", " "),
                       f"{worst['ratio_to_studied_max']:,g}x max for {worst['label']}", peak, _v(d["verdict"]),
                       d["evidence"] + "\n[dim]" + ", ".join(s["short"] for s in d["sources"]) + "[/]")
@@ -81,13 +87,13 @@ def print_report(report: dict, console: Console) -> None:
     others = report["summary"]["other_substance_doses"]
     if others:
         console.print("Doses of other substances (not judged): "
-                      + ", ".join(f"{o['text']} {o['substance']}" for o in others), highlight=False)
+                      + ", ".join(escape(f"{o['text']} {o['substance']}") for o in others), highlight=False)
     if report["claims"]:
         t = Table(title="Health claims about melatonin", show_lines=True, header_style="bold")
         for col in ("claim", "as said", "verdict", "what the evidence says"):
             t.add_column(col, overflow="fold")
         for c in report["claims"]:
-            said = ("denied: " if c["negated"] else "") + (c["quotes"][0] if c["quotes"] else "(whole text)")
+            said = ("denied: " if c["negated"] else "") + (escape(c["quotes"][0]) if c["quotes"] else "(whole text)")
             extra = ""
             if c["effects"]:
                 extra = "\n" + "\n".join(f"• {e['name']}: {_v(e['verdict'])} — {e['evidence']}" for e in c["effects"])
