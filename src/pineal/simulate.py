@@ -151,8 +151,8 @@ def _param_rows(model: ClockModel, params, n: int | None) -> tuple[np.ndarray, l
         rows = [dict(r) for r in params]
     else:
         raise InputError("params", type(params).__name__, "a dict of parameter values or a list of dicts")
-    if n and len(rows) == 1 and n > 1:
-        rows = rows * n
+    if n and len(rows) == 1 and n > 1:  # one shared set: pack it once
+        return np.tile(model.vector(rows[0]), (n, 1)), rows * n
     return np.vstack([model.vector(r) for r in rows]), rows
 
 
@@ -340,6 +340,8 @@ def _check_arguments(days, model, sleep, lux, subjects, dt, record_every, start_
     limits.check_number(lux, "lux", 0.0, limits.MAX_LUX, f"illuminance in lux from 0 to {limits.MAX_LUX:g}")
     if subjects is not None:
         limits.check_number(subjects, "subjects", 1, limits.MAX_SUBJECTS, integer=True)
+        limits.check_count(int(np.ceil(subjects * days)), limits.MAX_SUBJECT_DAYS, "subjects x days",
+                           "subject-days in one run")
     limits.check_number(dt, "dt", 1e-3, solver.DT_MAX, f"a step in hours, 0.001 <= dt <= {solver.DT_MAX}")
     if record_every is not None:
         limits.check_number(record_every, "record_every", 0, 10**9, "None, 0 (markers only) or a number of steps",

@@ -4,6 +4,8 @@ one message naming the field; never a traceback, a hang or a silently accepted b
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fuzz.helpers import assert_clean, assert_finite_json, invoke
 
@@ -15,7 +17,7 @@ LONG = "x" * 5000
 @pytest.fixture(scope="module", autouse=True)
 def warm():
     """Compile/load the numeric kernels once, so the per-input time limit measures the input, not the JIT."""
-    code, out, err, _ = invoke("dose", "3 mg", "--at", "21:00", "--json")
+    code, _, err, _ = invoke("dose", "3 mg", "--at", "21:00", "--json")
     assert code == 0, err
 
 
@@ -27,10 +29,12 @@ DOSE_BAD = [  # (amount, extra options, the field the message must name)
     ("3 mL", [], "dose"), ("3 tsp", [], "dose"), ("1_000 mg", [], "dose"), ("0x10 mg", [], "dose"),
     (LONG, [], "dose"), ("3 mg\x00", [], "dose"), ("٣ mg", [], "dose"), ("3,5,5 mg", [], "dose"),
     *[(m, [], "dose") for m in MARKUP], *[(f"3 {m}", [], "dose") for m in MARKUP],
-    ("3 mg", ["--route", "[/red]"], "route"), ("3 mg", ["--route", LONG], "route"), ("3 mg", ["--route", ""], "route"),
+    ("3 mg", ["--route", "[/red]"], "route"), ("3 mg", ["--route", LONG], "route"),
+    ("3 mg", ["--route", ""], "route"),
     ("3 mg", ["--age", "nan"], "age"), ("3 mg", ["--age", "inf"], "age"), ("3 mg", ["--age", "-1"], "age"),
     ("3 mg", ["--age", "121"], "age"), ("3 mg", ["--age", BIG], "age"), ("3 mg", ["--age", "abc"], "--age"),
-    ("3 mg", ["--with", "[/red]"], "with"), ("3 mg", ["--with", LONG], "with"), ("3 mg", ["--purpose", "[/]"], "purpose"),
+    ("3 mg", ["--with", "[/red]"], "with"), ("3 mg", ["--with", LONG], "with"),
+    ("3 mg", ["--purpose", "[/]"], "purpose"),
     ("3 mg", ["--condition", "[/red]"], "condition"),
     ("3 mg", ["--sex", "x"], "sex"), ("3 mg", ["--sex", "[/]"], "sex"),
     ("3 mg", ["--weight", "0"], "weight"), ("3 mg", ["--weight", "nan"], "weight"),
@@ -132,3 +136,28 @@ def test_cite_json_is_finite():
     code, out, err, s = invoke("cite", "--json")
     assert_clean(code, out, err, s)
     assert code == 0 and assert_finite_json(out)["works"]
+
+
+OPTIONS = ["--route", "--age", "--sex", "--weight", "--with", "--wake", "--sleep", "--product", "--purpose",
+           "--condition", "--plot", "--at"]
+TEXT = st.one_of(st.text(max_size=12), st.sampled_from(["[/]", "[/red]", "nan", "inf", "-1", "1e400", "0", BIG, "",
+                                                        "23:60", "--json", "-", "/proc/x.png", "/tmp"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(option=st.sampled_from(OPTIONS), value=TEXT, amount=st.one_of(st.just("3 mg"), st.text(max_size=10)))
+def test_dose_any_option_any_text(option, value, amount):
+    args = ["dose", amount, *([] if option == "--at" else ["--at", "21:00"]), option, value, "--json"]
+    code, out, err, s = invoke(*args)
+    assert_clean(code, out, err, s)
+    if code == 0:
+        assert_finite_json(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(command=st.sampled_from(["experiment", "validate --only", "cite --set", "check --file", "simulate",
+                                "simulate x.toml --definition", "experiment pk --model"]), value=TEXT)
+def test_other_commands_any_text(command, value):
+    code, out, err, s = invoke(*command.split(), value)
+    assert_clean(code, out, err, s)
+    assert code == 2, out[:200]  # none of these texts names a real experiment, parameter set, file or model

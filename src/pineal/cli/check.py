@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pineal.errors import InputError
+from pineal.limits import check_input_file
 
 VERDICT_STYLE = {"dangerous": "bold red", "not supported": "red", "insufficient evidence": "yellow",
                  "partly supported": "cyan", "supported": "green"}
@@ -24,12 +24,7 @@ def read_text_file(path: str) -> str:
 
     if path == "-":
         return tx.decode(sys.stdin.buffer.read(tx.MAX_BYTES + 1), "file")
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("file", path, "an existing, readable text file (or '-' for standard input)")
-    size = p.stat().st_size
-    if size > tx.MAX_BYTES:
-        raise InputError("file", f"{path} ({size:,} bytes)", tx.TEXT_ALLOWED, "too large")
+    p = check_input_file(path, "file", "an existing, readable text file (or '-' for standard input)", tx.MAX_BYTES)
     try:
         with p.open("rb") as fh:
             data = fh.read(tx.MAX_BYTES + 1)
