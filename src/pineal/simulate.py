@@ -102,7 +102,8 @@ class Result:
     def phase_angle(self, sleep_onset: str | float | None = None, definition: str | None = None) -> np.ndarray:
         """Hours from DLMO to the following sleep onset, per day (positive: DLMO before sleep)."""
         onset = self.sleep_onset if sleep_onset is None else (
-            parse_clock_hours(sleep_onset, "sleep_onset") if isinstance(sleep_onset, str) else float(sleep_onset))
+            parse_clock_hours(sleep_onset, "sleep_onset") if isinstance(sleep_onset, str) else
+            limits.check_number(sleep_onset, "sleep_onset", 0.0, 24.0, "a clock time 'HH:MM' or clock hours 0-24"))
         if onset is None:
             raise InputError("sleep_onset", None, "a clock time 'HH:MM' (no sleep schedule was given)")
         return markers.phase_angle(self.dlmo(definition=definition), onset)
@@ -242,7 +243,7 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
     daily = schedule.daily(sleep=sleep[0], wake=sleep[1], lux=lux)
     if light is None:
         light = daily
-    elif isinstance(light, int | float):
+    elif isinstance(light, int | float) and not isinstance(light, bool):
         light = schedule.constant(lux=float(light))
     if isinstance(light, Schedule):
         lights: list[Schedule] = [light]
@@ -260,6 +261,9 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
         params = _with_personal(params, personal)
     p, rows = _param_rows(mdl, params, subjects)
     n = max(len(lights), p.shape[0], subjects or 1, len(doses) if _is_nested(doses) else 1)
+    if subjects is not None and n != subjects:
+        raise InputError("subjects", subjects, f"the number of subjects the light schedules, parameter sets and dose "
+                         f"lists give ({n}), or leave it out")
     for size, what in ((len(lights), "light schedules"), (p.shape[0], "parameter sets")):
         if size not in (1, n):
             raise InputError(what, size, f"1 or {n} (one per subject)")

@@ -10,11 +10,18 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 
+from hypothesis import HealthCheck
+
 from pineal.cli import main
+
+#: hypothesis settings of the suite: the same examples on every CI run (set PINEAL_FUZZ_RANDOM=1 to explore)
+FUZZ = {"deadline": None, "derandomize": not os.environ.get("PINEAL_FUZZ_RANDOM"),
+        "suppress_health_check": [HealthCheck.too_slow]}
 
 #: the slowest a single hostile input may take once the compiled code is warm (seconds)
 MAX_SECONDS = 5.0

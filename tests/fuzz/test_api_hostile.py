@@ -8,17 +8,18 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pineal
+from fuzz.helpers import FUZZ
 from pineal.dose_report import report
 from pineal.errors import InputError
 from pineal.models import pk
 from pineal.quantities import parse_mass_mg, parse_weight_kg
 from pineal.timeline import parse_clock_hours, parse_datetime
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150, **FUZZ)
 
 #: anything a caller might pass where a number belongs
 ANYTHING = st.one_of(
@@ -69,7 +70,7 @@ def test_subject_fields(field, x):
         assert not isinstance(v, bool) and math.isfinite(v)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, **FUZZ)
 @given(n=st.one_of(st.booleans(), st.integers(-5, 40), st.integers(10**6 + 1, 10**30), st.floats(), st.text(max_size=3),
                    st.none()))
 def test_sample_subjects(n):
@@ -97,7 +98,7 @@ def test_pk_simulate_doses(doses):
         pk.simulate(doses)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, **FUZZ)
 @given(mg=st.floats(1e-6, 1e9), at=st.floats(0, 23.99), route=st.sampled_from(pk.ROUTES))
 def test_pk_plasma_is_finite_and_non_negative(mg, at, route):
     run = pk.simulate([pk.Dose(mg, at, route)], hours=48.0)
@@ -135,6 +136,9 @@ def test_report_amount(amount):
     (dict(days=1, model=["x"]), "model"), (dict(days=1, model="[/red]"), "model"),
     (dict(days=1, doses=["3 mg"]), "doses"), (dict(days=1, subject="70"), "subject"),
     (dict(days=366, subjects=2000, record_every=1), "record_every"),
+    (dict(days=1, params={"tau": "x"}), "params.tau"), (dict(days=1, params={"tau": True}), "params.tau"),
+    (dict(days=1, params={"nope": 1.0}), "params"), (dict(days=1, light=True), "light"),
+    (dict(days=1, light=float("nan")), "light"), (dict(days=1, params=[{"tau": 24.0}] * 3, subjects=2), "subjects"),
 ])
 def test_simulate_arguments(kwargs, field):
     t = time.perf_counter()
@@ -185,3 +189,12 @@ def test_error_messages_stay_short(value):
 def test_check_text_size_is_bounded():
     with pytest.raises(InputError, match="too large"):
         pineal.check("melatonin 3 mg. " * 70_000)
+
+
+def test_result_methods_check_their_arguments():
+    res = pineal.simulate(days=1)
+    for call, field in ((lambda: res.phase_angle(sleep_onset=True), "sleep_onset"),
+                        (lambda: res.dlmo(definition="[/]"), "definition"), (lambda: res.state(3), "state")):
+        with pytest.raises(InputError) as err:
+            call()
+        _named(err.value, field)

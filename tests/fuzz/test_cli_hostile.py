@@ -4,10 +4,10 @@ one message naming the field; never a traceback, a hang or a silently accepted b
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuzz.helpers import assert_clean, assert_finite_json, invoke
+from fuzz.helpers import FUZZ, assert_clean, assert_finite_json, invoke
 
 MARKUP = ["[/]", "[/red]", "[bold]x[/bold]", "[link=file:///etc/passwd]x[/link]"]
 BIG = "9" * 400
@@ -144,7 +144,7 @@ TEXT = st.one_of(st.text(max_size=12), st.sampled_from(["[/]", "[/red]", "nan", 
                                                         "23:60", "--json", "-", "/proc/x.png", "/tmp"]))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, **FUZZ)
 @given(option=st.sampled_from(OPTIONS), value=TEXT, amount=st.one_of(st.just("3 mg"), st.text(max_size=10)))
 def test_dose_any_option_any_text(option, value, amount):
     args = ["dose", amount, *([] if option == "--at" else ["--at", "21:00"]), option, value, "--json"]
@@ -154,7 +154,7 @@ def test_dose_any_option_any_text(option, value, amount):
         assert_finite_json(out)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, **FUZZ)
 @given(command=st.sampled_from(["experiment", "validate --only", "cite --set", "check --file", "simulate",
                                 "simulate x.toml --definition", "experiment pk --model"]), value=TEXT)
 def test_other_commands_any_text(command, value):

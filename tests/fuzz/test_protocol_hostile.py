@@ -8,10 +8,10 @@ import copy
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuzz.helpers import assert_clean, assert_finite_json, invoke
+from fuzz.helpers import FUZZ, assert_clean, assert_finite_json, invoke
 from pineal import limits
 from pineal.errors import InputError
 from pineal.protocols import Protocol
@@ -60,7 +60,7 @@ def _with(field, value):
     return data
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, **FUZZ)
 @given(field=st.sampled_from(FIELDS), value=HOSTILE)
 def test_every_field_is_checked(field, value):
     try:
