@@ -32,9 +32,10 @@ NULLABLE = {"oral_bioavailability", "dlmo_shift_h", "dlmo_without_dose", "dlmo_w
             "placebo_h", "shift_h", "model", "amount_high_mg", "pk", "cite", "code"}
 
 
-def invoke(*args: str) -> tuple[int, str, str, float]:
+def invoke(*args: str, stdin: bytes = b"") -> tuple[int, str, str, float]:
     out, err = io.StringIO(), io.StringIO()
     argv, sys.argv = sys.argv, ["pineal", *args]
+    real_stdin, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     code = 0
     start = time.perf_counter()
     try:
@@ -43,7 +44,7 @@ def invoke(*args: str) -> tuple[int, str, str, float]:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
-        sys.argv = argv
+        sys.argv, sys.stdin = argv, real_stdin
     return code, out.getvalue(), err.getvalue(), time.perf_counter() - start
 
 

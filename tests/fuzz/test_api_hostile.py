@@ -175,8 +175,8 @@ def test_amount_grammar(num, unit):
     except InputError:
         return
     assert math.isfinite(mg) and 1e-6 <= mg <= 1e9
-    _, comma, frac = num.partition(",")
-    assert not (comma and len(frac.split("e")[0].split("E")[0]) == 3), "a thousands-looking comma was accepted"
+    whole, comma, frac = num.partition(",")
+    assert not (comma and whole.lstrip("+-") and len(frac.split("e")[0].split("E")[0]) == 3), "thousands comma accepted"
 
 
 @pytest.mark.parametrize("value", ["x" * 5000, 10**5000, list(range(10**5)), float("nan")],

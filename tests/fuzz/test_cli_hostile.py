@@ -161,3 +161,12 @@ def test_other_commands_any_text(command, value):
     code, out, err, s = invoke(*command.split(), value)
     assert_clean(code, out, err, s)
     assert code == 2, out[:200]  # none of these texts names a real experiment, parameter set, file or model
+
+
+def test_check_reads_standard_input():
+    code, out, err, s = invoke("check", "--file", "-", "--json", stdin="Take 3,5 mg melatonin [/red].".encode())
+    assert_clean(code, out, err, s)
+    assert code == 0 and assert_finite_json(out)
+    code, out, err, s = invoke("check", "--file", "-", stdin=b"\xff\xfe\x00")
+    assert_clean(code, out, err, s, "file")
+    assert code == 2
