@@ -164,7 +164,7 @@ def test_other_commands_any_text(command, value):
 
 
 def test_check_reads_standard_input():
-    code, out, err, s = invoke("check", "--file", "-", "--json", stdin="Take 3,5 mg melatonin [/red].".encode())
+    code, out, err, s = invoke("check", "--file", "-", "--json", stdin=b"Take 3,5 mg melatonin [/red].")
     assert_clean(code, out, err, s)
     assert code == 0 and assert_finite_json(out)
     code, out, err, s = invoke("check", "--file", "-", stdin=b"\xff\xfe\x00")
