@@ -13,13 +13,14 @@ from pineal.quantities import parse_mass_mg, pg_ml_to_pmol_l, pmol_l_to_pg_ml
 @pytest.mark.parametrize(
     ("text", "mg"),
     [("3 mg", 3.0), ("0.5mg", 0.5), ("500 mcg", 0.5), ("500 µg", 0.5), ("500 μg", 0.5), ("1 g", 1000.0),
-     ("1,000 mg", 1000.0), ("10 milligrams", 10.0), ("1 gram", 1000.0), ("1 kg", 1e6), ("2.5 MG", 2.5)],
+     ("3,5 mg", 3.5), ("10 milligrams", 10.0), ("1 gram", 1000.0), ("1 kg", 1e6), ("2.5 MG", 2.5)],
 )
 def test_parses_amounts(text, mg):
     assert parse_mass_mg(text) == pytest.approx(mg)
 
 
-@pytest.mark.parametrize("text", ["1000", "3 tsp", "-1 mg", "0 mg", "nan mg", "inf mg", "3 m", "", "abc", "3 mL"])
+@pytest.mark.parametrize("text", ["1000", "1,000 mg", "3 tsp",
+                                  "-1 mg", "0 mg", "nan mg", "inf mg", "3 m", "", "abc", "3 mL"])
 def test_rejects_bad_amounts_naming_field_value_and_allowed(text):
     with pytest.raises(InputError) as err:
         parse_mass_mg(text, field="dose")

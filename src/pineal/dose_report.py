@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from pineal import DISCLAIMER, params, schedule
+from pineal import DISCLAIMER, limits, params, schedule
 from pineal import exposure as ex
 from pineal import products as prods
 from pineal.errors import InputError
@@ -158,6 +158,15 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
     ``product``: an id or alias from the product library (pineal.products; 'supplement' and 'gummy' still work),
     which sets route and release kinetics; ``release_h``: the release half-life of an unnamed oral-pr product.
     """
+    for name, v in (("at", at_clock_h), ("wake", wake_clock_h), ("sleep", sleep_clock_h)):
+        if limits.check_number(v, name, 0.0, 24.0, "a clock hour from 0 to 24 (exclusive), e.g. 21.5") == 24.0:
+            raise InputError(name, v, "a clock hour from 0 to 24 (exclusive), e.g. 21.5")
+    if subject is not None and not isinstance(subject, pk.Subject):
+        raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject or None")
+    if product is not None:
+        limits.check_name(product, "product", "a product id or alias from the product library (pineal.products)")
+    if screen_options is not None and not isinstance(screen_options, dict):
+        raise InputError("screen_options", type(screen_options).__name__, "a dict of safety-screen options or None")
     subject = subject or pk.Subject()
     prod = prods.get(product) if product else None
     if prod is not None:
@@ -168,9 +177,6 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
         dose = prods.dose(prod, amount, time_h=at_clock_h)
     else:
         dose = pk.Dose.parse(amount, time_h=at_clock_h, route=route, release_h=release_h)
-    for name, v in (("at", at_clock_h), ("wake", wake_clock_h), ("sleep", sleep_clock_h)):
-        if not (math.isfinite(v) and 0 <= v < 24):
-            raise InputError(name, v, "a clock time 00:00-23:59")
     route = dose.route
     hours = at_clock_h + 36.0
     run = pk.simulate([dose], subject=subject, hours=hours)
@@ -222,7 +228,10 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
     warnings = safety_warnings(rep, product=screen_product, **(screen_options or {}))
     if label_class == "licensed":  # a licensed medicine's content is controlled: no supplement label range
         warnings = [w for w in warnings if w["code"] != "label_uncertainty"]
-    rep.warnings = model_warnings(rep) + warnings
+    rep.warnings = model_warnings(rep) + warnings + [
+        {"code": "not_entrained", "level": "caution", "message": n.replace("the daily schedule", "the habitual "
+                                                                           "sleep and wake times")}
+        for n in body["notes"]]
     rep.label = label_range(rep, label_class, dose)
     return rep
 
@@ -256,10 +265,14 @@ def body_and_shift(dose: pk.Dose, subject: pk.Subject, sleep_clock_h: float, wak
     after = np.where(np.isfinite(dlmo) & (dlmo > onset - DIM_HOURS), dlmo, np.inf).min(axis=1)
     own = res.endogenous[1]
     first_sleep = next_clock_time(max(0.0, dose.time_h - 12.0), sleep_clock_h)
-    night = (res.times >= first_sleep) & (res.times < first_sleep + (wake_clock_h - sleep_clock_h) % 24.0)
+    asleep_h = max((wake_clock_h - sleep_clock_h) % 24.0, 2 * res.dt)  # a night shorter than a step still has one
+    night = (res.times >= first_sleep) & (res.times < first_sleep + asleep_h)
     with_dose, without = (float(v) if np.isfinite(v) else math.nan for v in after)
-    return {"t": res.times, "own": own, "peak": float(own[night].max()), "dlmo_with": with_dose,
-            "dlmo_without": without, "shift": without - with_dose}
+    peak = float(own[night].max())
+    if not peak > 0:  # asleep only while the clock makes none (a daytime nap): the day's own peak instead
+        peak = float(own[(res.times >= first_sleep - 12.0) & (res.times < first_sleep + 12.0)].max())
+    return {"t": res.times, "own": own, "peak": peak, "dlmo_with": with_dose,
+            "dlmo_without": without, "shift": without - with_dose, "notes": res.notes}
 
 
 def model_warnings(rep: DoseReport) -> list[dict[str, str]]:

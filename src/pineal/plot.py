@@ -16,12 +16,20 @@ FORMATS = (".png", ".svg", ".pdf")
 
 
 def _check_path(path: str | Path) -> Path:
-    p = Path(path)
-    if p.suffix.lower() not in FORMATS:
-        raise InputError("plot", str(path), f"a file name ending in {', '.join(FORMATS)}")
-    if not p.parent.exists():
-        raise InputError("plot", str(path), "a path in an existing folder")
-    return p
+    """A figure path pineal can write (pineal.limits.check_output_path); the CLI calls it before the run."""
+    from pineal.limits import check_output_path
+
+    return check_output_path(path, "plot", FORMATS)
+
+
+def _save(fig, path: Path, **options) -> None:
+    """Save and close; a file system refusing the write (full disk, a race) is an InputError, not a traceback."""
+    try:
+        fig.savefig(path, **options)
+    except OSError as err:
+        raise InputError("plot", str(path), "a writable file path", err.strerror) from None
+    finally:
+        plt.close(fig)
 
 
 def _finish_for_a_person(fig, ax, path: Path) -> Path:
@@ -32,8 +40,7 @@ def _finish_for_a_person(fig, ax, path: Path) -> Path:
     ax.grid(alpha=0.3, which="both")
     fig.text(0.01, 0.005, "Model prediction. " + DISCLAIMER, fontsize=5.5, color="0.35", wrap=True)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(path)
-    plt.close(fig)
+    _save(fig, path)
     return path
 
 
@@ -95,8 +102,7 @@ def outcome(out, path: str | Path) -> Path:
         ax.legend(fontsize=8)
     ax.set_title(out.title, fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    _save(fig, path, dpi=120)
     return path
 
 

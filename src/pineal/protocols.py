@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pineal import limits
 from pineal.errors import InputError
 from pineal.models import pk
 from pineal.quantities import parse_mass_mg
@@ -31,6 +32,8 @@ _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    _numbers_are_not_bools = model_validator(mode="before")(limits.reject_bool_numbers)
+
 
 def _hhmm(v: str) -> str:
     parse_clock_hours(v, "time")
@@ -41,7 +44,7 @@ class Episode(_Strict):
     start: str
     end: str
     days: DaySpec = "all"
-    every_h: Annotated[float | None, Field(gt=0, le=24)] = None  # repeat within each day, e.g. ultradian cycles
+    every_h: Annotated[float | None, Field(ge=limits.MIN_EVERY_H, le=24)] = None  # repeat within each day (ultradian)
 
     _check_start = field_validator("start", "end")(_hhmm)
 
@@ -130,6 +133,7 @@ class ProtocolModel(_Strict):
         for group, items in (("sleep", self.sleep), ("light", self.light), ("dose", self.dose)):
             for i, item in enumerate(items):
                 expand_days(item.days, n, f"{group}[{i}].days")
+        limits.check_expanded_sizes(self, expand_days)
         for i, m in enumerate(self.measure):
             if not 1 <= m.day <= n:
                 raise ValueError(f"measure[{i}].day = {m.day} is outside days 1-{n}")
@@ -146,8 +150,10 @@ def expand_days(spec: DaySpec, n_days: int, field: str = "days") -> list[int]:
     elif isinstance(spec, int):
         days = [spec]
     elif isinstance(spec, list) and all(isinstance(d, int) and not isinstance(d, bool) for d in spec):
+        limits.check_day_list(spec, n_days, field)
         days = list(spec)
     elif isinstance(spec, str) and (m := _RANGE.match(spec)):
+        limits.check_day_range(m.group(1), m.group(2), n_days, field, spec)
         days = list(range(int(m.group(1)), int(m.group(2)) + 1))
     else:
         raise InputError(field, spec, allowed)
@@ -202,9 +208,15 @@ class Protocol:
     @classmethod
     def from_dict(cls, data: dict, source: str = "<dict>") -> Protocol:
         try:
+            limits.check_tree(data)
             return cls(ProtocolModel.model_validate(data), source)
         except ValidationError as err:
             first = err.errors()[0]
+            inner = first.get("ctx", {}).get("error")
+            if isinstance(inner, InputError):  # a check of ours inside a validator: its location and field
+                where = ".".join(str(p) for p in first["loc"])
+                field = where if where.endswith(inner.field) else ".".join(filter(None, (where, inner.field)))
+                raise InputError(f"{source}: {field}", inner.value, inner.allowed, inner.reason) from None
             where = ".".join(str(p) for p in first["loc"]) or "protocol"
             value = first.get("input")
             allowed = first["msg"]
@@ -217,11 +229,15 @@ class Protocol:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Protocol:
-        p = Path(path)
-        if not p.is_file():
-            raise InputError("protocol", str(path), "the path of an existing TOML protocol file")
+        p = limits.check_input_file(path, "protocol", "the path of an existing TOML protocol file",
+                                    limits.MAX_PROTOCOL_BYTES)
         try:
             data = tomllib.loads(p.read_text("utf-8"))
+        except RecursionError:
+            raise InputError("protocol", str(path), f"tables and arrays nested at most {limits.MAX_DEPTH} deep") \
+                from None
+        except OSError as err:
+            raise InputError("protocol", str(path), "a readable TOML protocol file", err.strerror) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise InputError("protocol", str(path), f"a valid TOML file ({err})") from None
         return cls.from_dict(data, source=p.name)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pineal import markers, schedule, solver
+from pineal import limits, markers, schedule, solver
 from pineal.errors import InputError
 from pineal.models import pk
 from pineal.models.clock import ClockModel, get
@@ -25,6 +25,7 @@ from pineal.timeline import parse_clock_hours
 DEFAULT_MODEL = "hannay2019+melatonin"
 PK_STEP_H = 1.0 / 60.0
 EVENING_DAY_START_H = 12.0  # per-day DLMO: from noon to noon
+NON_ENTRAINED_DAYS = 60  # days on the habitual schedule before a run whose clock does not entrain to it
 AUTO_RECORD_LIMIT = 2_000_000  # subjects × steps recorded by default (about 80 MB for the 5-state system)
 
 
@@ -46,6 +47,7 @@ class Result:
     offsets: np.ndarray | None = None  # (S, L, n)
     exogenous: np.ndarray | None = None  # (S, n_rec) plasma melatonin from doses at `times`, pg/mL
     t0: float = 0.0  # model hour of the start (day 1 starts here)
+    notes: list[str] = field(default_factory=list)  # caveats (e.g. a clock that did not entrain)
     saliva_ratio: float = field(default_factory=lambda: pk.parameter_set()["saliva_plasma_ratio"])
 
     @property
@@ -100,7 +102,8 @@ class Result:
     def phase_angle(self, sleep_onset: str | float | None = None, definition: str | None = None) -> np.ndarray:
         """Hours from DLMO to the following sleep onset, per day (positive: DLMO before sleep)."""
         onset = self.sleep_onset if sleep_onset is None else (
-            parse_clock_hours(sleep_onset, "sleep_onset") if isinstance(sleep_onset, str) else float(sleep_onset))
+            parse_clock_hours(sleep_onset, "sleep_onset") if isinstance(sleep_onset, str) else
+            limits.check_number(sleep_onset, "sleep_onset", 0.0, 24.0, "a clock time 'HH:MM' or clock hours 0-24"))
         if onset is None:
             raise InputError("sleep_onset", None, "a clock time 'HH:MM' (no sleep schedule was given)")
         return markers.phase_angle(self.dlmo(definition=definition), onset)
@@ -149,8 +152,8 @@ def _param_rows(model: ClockModel, params, n: int | None) -> tuple[np.ndarray, l
         rows = [dict(r) for r in params]
     else:
         raise InputError("params", type(params).__name__, "a dict of parameter values or a list of dicts")
-    if n and len(rows) == 1 and n > 1:
-        rows = rows * n
+    if n and len(rows) == 1 and n > 1:  # one shared set: pack it once
+        return np.tile(model.vector(rows[0]), (n, 1)), rows * n
     return np.vstack([model.vector(r) for r in rows]), rows
 
 
@@ -223,6 +226,8 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
     pk_params: per-subject PK parameter rows (e.g. from ``pk.sample_subjects``), one per subject, for the
     plasma curves of the doses (default: the one ``subject``'s parameters for everybody).
     """
+    if isinstance(protocol, bool):
+        raise InputError("protocol", protocol, "a Protocol, the path of a TOML protocol file, or a number of days")
     if protocol is not None and not isinstance(protocol, int | float):
         from pineal.protocols import Protocol
 
@@ -232,16 +237,15 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
         days = protocol
     if days is None:
         raise InputError("days", None, "a number of days > 0 (or a protocol)")
+    _check_arguments(days, model, sleep, lux, subjects, dt, record_every, start_h, entrain)
     mdl = get(model)
     days = solver.check_days(days)
     dt = solver.check_dt(dt)
     hours = days * 24.0
-    if not np.isfinite(start_h):
-        raise InputError("start_h", start_h, "a finite model hour")
     daily = schedule.daily(sleep=sleep[0], wake=sleep[1], lux=lux)
     if light is None:
         light = daily
-    elif isinstance(light, int | float):
+    elif isinstance(light, int | float) and not isinstance(light, bool):
         light = schedule.constant(lux=float(light))
     if isinstance(light, Schedule):
         lights: list[Schedule] = [light]
@@ -253,14 +257,22 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
         raise InputError("subjects", subjects, "a whole number >= 1")
     if subject is not None and not isinstance(subject, pk.Subject):
         raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject")
+    notes: list[str] = []
     personal, pk_vec = subject_params(mdl, subject)
     if personal:
         params = _with_personal(params, personal)
     p, rows = _param_rows(mdl, params, subjects)
     n = max(len(lights), p.shape[0], subjects or 1, len(doses) if _is_nested(doses) else 1)
+    if subjects is not None and n != subjects:
+        raise InputError("subjects", subjects, f"the number of subjects the light schedules, parameter sets and dose "
+                         f"lists give ({n}), or leave it out")
     for size, what in ((len(lights), "light schedules"), (p.shape[0], "parameter sets")):
         if size not in (1, n):
             raise InputError(what, size, f"1 or {n} (one per subject)")
+    limits.check_count(int(np.ceil(n * days)), limits.MAX_SUBJECT_DAYS, "subjects x days", "subject-days in one run")
+    if record_every:
+        limits.check_count(int(n * hours / dt / record_every), AUTO_RECORD_LIMIT * 25, "record_every",
+                           "recorded states (subjects x steps / record_every)")
     dose_lists = _dose_lists(doses, n)
     if pk_params is not None:
         pk_params = np.atleast_2d(np.asarray(pk_params, dtype=float))
@@ -275,7 +287,7 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
         y0 = np.tile(mdl.initial, (n, 1))
     else:
         target = daily if entrain is True else entrain
-        y0 = solver.entrain(mdl, target, p, dt=dt, n_sub=n)
+        y0, notes = _entrained(mdl, target, p, dt, n)
     if record_every is None:
         record_every = 1 if (mdl.has_melatonin and n * hours / dt <= AUTO_RECORD_LIMIT) else 0
     exo_curves = {}
@@ -310,7 +322,44 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
     return Result(model=mdl, days=days, dt=dt, events=run.cbtmin, cbt_to_dlmo=c2d, y_end=run.y_end,
                   times=run.times, states=run.states, sleep_onset=parse_clock_hours(sleep[0], "sleep")
                   if light is daily or entrain is True else None, levels=run.levels, onsets=run.onsets,
-                  offsets=run.offsets, exogenous=exo, t0=start_h)
+                  offsets=run.offsets, exogenous=exo, t0=start_h, notes=notes)
+
+
+def _entrained(mdl: ClockModel, target: Schedule, p: np.ndarray, dt: float, n: int) -> tuple[np.ndarray, list[str]]:
+    """Initial states entrained to ``target``; a clock that cannot entrain to it (a period far from 24 h, a day
+    with almost no darkness) drifts in relative coordination: it starts after NON_ENTRAINED_DAYS on the schedule,
+    and a note says so (a finite, flagged result instead of an error about an internal step)."""
+    try:
+        return solver.entrain(mdl, target, p, dt=dt, n_sub=n), []
+    except InputError as err:
+        if not (err.reason or "").startswith("the markers did not settle"):
+            raise
+    y = solver.integrate(mdl, target, np.tile(mdl.initial, (n, 1)), p, NON_ENTRAINED_DAYS * 24.0, dt=dt).y_end
+    return y, [f"the clock does not entrain to the daily schedule it lived on before the run: it starts after "
+               f"{NON_ENTRAINED_DAYS} days on that schedule, not entrained (phase depends on those days)"]
+
+
+def _check_arguments(days, model, sleep, lux, subjects, dt, record_every, start_h, entrain) -> None:
+    """Types and ranges of simulate()'s arguments, before any work (InputError naming the argument)."""
+    limits.check_number(days, "days", 0.0, limits.MAX_DAYS, f"a number of days > 0 and <= {limits.MAX_DAYS}",
+                        low_open=True)
+    if not isinstance(model, str | ClockModel):
+        raise InputError("model", type(model).__name__, "a clock model name, e.g. " + DEFAULT_MODEL)
+    if not (isinstance(sleep, Sequence) and not isinstance(sleep, str) and len(sleep) == 2
+            and all(isinstance(x, str) for x in sleep)):
+        raise InputError("sleep", sleep, "a pair of clock times (onset, wake), e.g. ('23:00', '07:00')")
+    limits.check_number(lux, "lux", 0.0, limits.MAX_LUX, f"illuminance in lux from 0 to {limits.MAX_LUX:g}")
+    if subjects is not None:
+        limits.check_number(subjects, "subjects", 1, limits.MAX_SUBJECTS, integer=True)
+        limits.check_count(int(np.ceil(subjects * days)), limits.MAX_SUBJECT_DAYS, "subjects x days",
+                           "subject-days in one run")
+    limits.check_number(dt, "dt", 1e-3, solver.DT_MAX, f"a step in hours, 0.001 <= dt <= {solver.DT_MAX}")
+    if record_every is not None:
+        limits.check_number(record_every, "record_every", 0, 10**9, "None, 0 (markers only) or a number of steps",
+                            integer=True)
+    limits.check_number(start_h, "start_h", -pk.MAX_DOSE_TIME_H, pk.MAX_DOSE_TIME_H, "a finite model hour")
+    if not (isinstance(entrain, bool | Schedule | np.ndarray)):
+        raise InputError("entrain", type(entrain).__name__, "True, False, a repeating Schedule or an initial state")
 
 
 def free_running_period(model: str | ClockModel, params=None, days: int = 30, dt: float = 0.1) -> float:
@@ -318,7 +367,10 @@ def free_running_period(model: str | ClockModel, params=None, days: int = 30, dt
     after entrainment to the default day (sleep 23:00-07:00, room light awake)."""
     mdl = get(model)
     p = mdl.vector(params)
-    y0 = solver.entrain(mdl, schedule.daily(), p, dt=dt)
+    try:
+        y0 = solver.entrain(mdl, schedule.daily(), p, dt=dt)
+    except InputError:  # a period far from 24 h (tau_h 22 or 26) does not entrain: start from the default clock's
+        y0 = solver.entrain(mdl, schedule.daily(), mdl.vector(None), dt=dt)  # state; days 1-4 are skipped anyway
     ev = solver.integrate(mdl, schedule.constant(0.0), y0, p, days * 24.0, dt=dt).cbtmin[0]
     ev = ev[np.isfinite(ev) & (ev > 5 * 24.0)]
     return float(np.polyfit(np.arange(ev.size), ev, 1)[0])
@@ -369,6 +421,7 @@ class ProtocolResult:
     protocol: object
     treatment: Result
     placebo: Result | None
+    notes: list[str] = field(default_factory=list)  # caveats of the run (e.g. a clock that did not entrain)
 
     def markers(self) -> list[dict]:
         """Each measurement of the protocol: value (clock time and model hours) per arm, and the phase shift
@@ -423,7 +476,9 @@ def run_protocol(proto, model: str = DEFAULT_MODEL, dt: float = 0.1) -> Protocol
                    params=params, dt=dt, entrain=schedule.daily(hab.sleep, hab.wake, lux=hab.lux),
                    sleep=(hab.sleep, hab.wake))
     treat, placebo = _split(res, 0), (_split(res, 1) if len(arms) > 1 else None)
-    return ProtocolResult(protocol=proto, treatment=treat, placebo=placebo)
+    notes = [n.replace("the daily schedule", "the [habitual] schedule") + (f" (subject.tau_h = {tau:g} h)" if tau
+                                                                         else "") for n in res.notes]
+    return ProtocolResult(protocol=proto, treatment=treat, placebo=placebo, notes=notes)
 
 
 def _split(res: Result, i: int) -> Result:

@@ -23,6 +23,8 @@ app = typer.Typer(
 
 
 def _register() -> None:
+    if app.registered_commands:  # once per process (tests call main() many times)
+        return
     from pineal.cli import check, cite, dose, experiment, plan, simulate, validate
 
     for module in (dose, simulate, experiment, validate, check, cite, plan):
@@ -35,5 +37,7 @@ def main() -> None:
     try:
         app()
     except InputError as err:
-        Console(stderr=True).print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
+        from rich.markup import escape  # the message echoes user text: never read it as markup
+
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(err))}", markup=True, highlight=False)
         sys.exit(2)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from pineal.errors import InputError
+from pineal.limits import check_input_file
 
 VERDICT_STYLE = {"dangerous": "bold red", "not supported": "red", "insufficient evidence": "yellow",
                  "partly supported": "cyan", "supported": "green", "not assessed": "dim"}
@@ -23,14 +24,14 @@ def read_text_file(path: str) -> str:
 
     if path == "-":
         return tx.decode(sys.stdin.buffer.read(tx.MAX_BYTES + 1), "file")
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("file", path, "an existing, readable text file (or '-' for standard input)")
-    size = p.stat().st_size
-    if size > tx.MAX_BYTES:
-        raise InputError("file", f"{path} ({size:,} bytes)", tx.TEXT_ALLOWED, "too large")
-    with p.open("rb") as fh:
-        return tx.decode(fh.read(tx.MAX_BYTES + 1), "file")
+    p = check_input_file(path, "file", "an existing, readable text file (or '-' for standard input)", tx.MAX_BYTES)
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(tx.MAX_BYTES + 1)
+    except OSError as err:  # unreadable: permissions, a device, /proc files
+        raise InputError("file", path, "an existing, readable text file (or '-' for standard input)",
+                         err.strerror) from None
+    return tx.decode(data, "file")
 
 
 def register(app: typer.Typer) -> None:
@@ -62,9 +63,10 @@ MAX_SOURCES = 3
 
 
 def _wrap(text: str, width: int, indent: str = "   ") -> str:
-    """Word-wrapped text (never breaks inside a word unless it is longer than a line)."""
-    return textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent, subsequent_indent=indent,
-                         break_long_words=True, break_on_hyphens=False)
+    """Word-wrapped text (never breaks inside a word unless it is longer than a line), escaped: user text is
+    never read as rich markup."""
+    return escape(textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent, subsequent_indent=indent,
+                         break_long_words=True, break_on_hyphens=False))
 
 
 def _sources(sources: list[dict], width: int) -> list[str]:

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List the works behind pineal's parameters (all sets, or one with --set)."""
         bib = bibliography()
-        if set_name:
+        if set_name is not None:  # '' is a bad set name, not "all sets"
             keys = sorted(params.load(set_name).cites())
         else:
             keys = sorted({k for name in params.available() for k in params.load(name).cites()} | set(bib))

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pineal import DISCLAIMER
@@ -60,6 +61,10 @@ def register(app: typer.Typer) -> None:
         """Plasma melatonin after one dose vs what the body makes: peak, duration, level at wake, warnings."""
         from pineal.dose_report import report
 
+        if plot:
+            from pineal.plot import _check_path
+
+            _check_path(plot)  # a bad path fails before the run
         drugs = [d.strip().lower() for d in (with_ or [])]
         # covariates named with --with: oestrogens and smoking act on CYP1A2 in the PK model too
         kinds = {d: getattr(find_interaction(d), "id", None) for d in drugs}
@@ -150,7 +155,7 @@ def _print(rep, plot) -> None:
             f"(assay, product, people) lie within x{lo:.2g}-x{hi:.2g} of these in 90% of studies.[/]", highlight=False)
     for w in rep.warnings:
         style = LEVEL_STYLE.get(w["level"], "")
-        c.print(f"[{style}]{w['level'].upper()}[/] [dim]{w['code']}[/]: {w['message']}", highlight=False)
+        c.print(f"[{style}]{w['level'].upper()}[/] [dim]{w['code']}[/]: {escape(w['message'])}", highlight=False)
     if plot:
-        c.print(f"figure written to {plot}")
+        c.print(f"figure written to {escape(plot)}", highlight=False)
     c.print(f"[dim]{DISCLAIMER}[/]", highlight=False)

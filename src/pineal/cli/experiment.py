@@ -6,6 +6,7 @@ import json
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pineal import experiments
@@ -15,7 +16,8 @@ from pineal.errors import InputError
 def register(app: typer.Typer) -> None:
     @app.command()
     def experiment(
-        name: str = typer.Argument(..., help="Experiment name, e.g. khalsa2003 (see --list)."),
+        name: str = typer.Argument(None, help="Experiment name, e.g. khalsa2003 (see --list)."),
+        list_: bool = typer.Option(False, "--list", help="List the experiments and exit."),
         model: str = typer.Option(None, "--model",
                                   help="Clock model (default: the experiment's best fit), or 'all' to compare."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
@@ -24,6 +26,12 @@ def register(app: typer.Typer) -> None:
         """Run one published experiment and compare the model with the data."""
         from pineal.models import clock
 
+        if list_:
+            _list(as_json)
+            return
+        if name is None:
+            raise InputError("name", "", f"an experiment name (pineal experiment --list): "
+                             f"{', '.join(sorted(experiments.REGISTRY))}")
         mod = experiments.get(name)
         usable = list(getattr(mod, "MODELS", clock.names()))
         if model == "all":
@@ -34,6 +42,10 @@ def register(app: typer.Typer) -> None:
             if model not in usable:
                 raise InputError("model", model, f"for {name}: {', '.join(usable)}")
         chosen = model or getattr(mod, "DEFAULT_MODEL", None)
+        if plot:
+            from pineal.plot import _check_path
+
+            _check_path(plot)  # a bad path fails before the run
         out = mod.run(chosen) if chosen else mod.run()
         if plot:
             from pineal.plot import outcome
@@ -55,7 +67,22 @@ def register(app: typer.Typer) -> None:
         if out.rows:
             console.print(f"[dim]{out.rows[0].note}[/]", highlight=False)
         if plot:
-            console.print(f"figure: {plot}")
+            console.print(f"figure: {escape(plot)}", highlight=False)
+
+
+def _list(as_json: bool) -> None:
+    """Every experiment's name, title and citation key."""
+    rows = [{"name": n, "title": (m := experiments.get(n)).TITLE, "cite": getattr(m, "CITE", "")}
+            for n in sorted(experiments.REGISTRY)]
+    if as_json:
+        typer.echo(json.dumps({"experiments": rows}, indent=2, ensure_ascii=False))
+        return
+    table = Table(title="pineal experiments (run one with: pineal experiment NAME)")
+    for col in ("name", "title", "cite"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(escape(r["name"]), escape(r["title"]), escape(str(r["cite"])))
+    Console().print(table)
 
 
 def _compare_all(mod, models: list[str], as_json: bool) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pineal import DISCLAIMER
@@ -56,6 +57,7 @@ def register(app: typer.Typer) -> None:
             "measures": [{k: (round(v, 4) if isinstance(v, float) and math.isfinite(v) else
                               (None if isinstance(v, float) else v)) for k, v in m.items()} for m in out.markers()],
             "placebo_reference": out.placebo is not None,
+            "notes": out.notes,
             "plot": plot,
             "disclaimer": DISCLAIMER,
         }
@@ -67,7 +69,7 @@ def register(app: typer.Typer) -> None:
 
 def _print(obj: dict) -> None:
     c = Console()
-    c.print(f"[bold]{obj['protocol']}[/] ({obj['source']}) — model {obj['model']}")
+    c.print(f"[bold]{escape(obj['protocol'])}[/] ({escape(obj['source'])}) — model {obj['model']}", highlight=False)
     t = Table(title=f"markers per day (intervention arm); DLMO: {obj['dlmo_definition']}")
     keys = [k for k in obj["days"][0] if k != "day" and not k.endswith("_h")]
     t.add_column("day", justify="right")
@@ -86,6 +88,8 @@ def _print(obj: dict) -> None:
             m.add_row(r["marker"], str(r["day"]), r["definition"], r.get("treatment_clock") or "—",
                       r.get("placebo_clock") or "—", f"{shift:+.2f} h" if shift is not None else "—")
         c.print(m)
+    for note in obj["notes"]:
+        c.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if obj["plot"]:
-        c.print(f"figure: {obj['plot']}")
+        c.print(f"figure: {escape(obj['plot'])}", highlight=False)
     c.print(f"[dim]{DISCLAIMER}[/]", highlight=False)

@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
         only: Annotated[str | None, typer.Option(help="Run one experiment by name.")] = None,
     ) -> None:
         """Model vs published value for every experiment: metric, model, published, tolerance, pass."""
-        names = [only] if only else sorted(experiments.REGISTRY)
+        names = [only] if only is not None else sorted(experiments.REGISTRY)  # '' is a bad name, not "all"
+        for name in names:
+            experiments.get(name)  # an unknown name fails before any experiment runs
         outcomes = []
         with Progress(transient=True, disable=as_json, console=Console(stderr=True)) as bar:
             task = bar.add_task("running experiments", total=len(names))

@@ -34,10 +34,13 @@ from dataclasses import dataclass, field, replace
 import numba
 import numpy as np
 
+from pineal import limits
 from pineal import params as _params
 from pineal.errors import InputError
 from pineal.quantities import parse_mass_mg
 
+#: dose times in model hours (the longest run is limits.MAX_DAYS days; a little room either side)
+MAX_DOSE_TIME_H = 24.0 * 1000
 ROUTES = ("oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal", "iv")
 ROUTE_ALLOWED = ", ".join(ROUTES)
 
@@ -80,21 +83,25 @@ class Subject:
     bioavailability_scale: float = 1.0
 
     def __post_init__(self):
-        if not (isinstance(self.weight_kg, (int, float)) and math.isfinite(self.weight_kg)
-                and 2.0 <= self.weight_kg <= 1000.0):
-            raise InputError("weight", self.weight_kg, "a body weight between 2 and 1000 kg")
-        if not (isinstance(self.age, (int, float)) and math.isfinite(self.age) and 0 <= self.age <= 120):
-            raise InputError("age", self.age, "an age in years between 0 and 120")
-        if self.sex not in ("m", "f"):
+        limits.check_number(self.weight_kg, "weight", limits.MIN_WEIGHT_KG, limits.MAX_WEIGHT_KG,
+                            "a body weight between 2 and 1000 kg")
+        limits.check_number(self.age, "age", limits.MIN_AGE, limits.MAX_AGE, "an age in years between 0 and 120")
+        if not isinstance(self.sex, str) or self.sex not in ("m", "f"):
             raise InputError("sex", self.sex, "'m' or 'f'")
+        for name in ("smoker", "fed", "oral_contraceptive", "hepatic_impairment"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise InputError(name, getattr(self, name), "True or False")
+        if isinstance(self.drugs, str) or not isinstance(self.drugs, (tuple, list)) \
+                or not all(isinstance(d, str) and len(d) <= limits.MAX_NAME_CHARS for d in self.drugs):
+            raise InputError("drugs", self.drugs, "a tuple of drug names, e.g. ('fluvoxamine',)")
+        limits.check_number(self.bioavailability_scale, "bioavailability_scale", 0.0, 100.0,
+                            "a positive number up to 100", low_open=True)
         drugs = tuple(d.strip().lower() for d in self.drugs)
         object.__setattr__(self, "drugs", drugs)
         for d in drugs:
             if d not in INTERACTING_DRUGS:
                 raise InputError("with", d, f"one of {', '.join(INTERACTING_DRUGS)} (drugs whose effect on "
-                                 "melatonin PK the model quantifies)")
-        if not (math.isfinite(self.bioavailability_scale) and self.bioavailability_scale > 0):
-            raise InputError("bioavailability_scale", self.bioavailability_scale, "a positive number")
+                                 "melatonin PK has a published magnitude)")
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,15 @@ class Dose:
     product: str | None = None
 
     def __post_init__(self):
+        limits.check_number(self.amount_mg, "dose", limits.MIN_DOSE_MG, limits.MAX_DOSE_MG,
+                            "a positive, finite amount in mg from 1e-6 (1 ng) to 1e9 (1,000 kg)")
+        if not isinstance(self.route, str) or self.route not in ROUTES:
+            raise InputError("route", self.route, ROUTE_ALLOWED)
+        limits.check_number(self.time_h, "time", -MAX_DOSE_TIME_H, MAX_DOSE_TIME_H,
+                            f"a finite time in model hours within ±{MAX_DOSE_TIME_H:g}")
+        if self.duration_h is not None:
+            limits.check_number(self.duration_h, "duration", 0.0, 72.0, "an infusion or wear time between 0 and "
+                                "72 h", low_open=True)
         if self.release_h is not None and not (isinstance(self.release_h, (int, float))
                                                and math.isfinite(self.release_h) and 0 < self.release_h <= 24):
             raise InputError("release-h", self.release_h, "a release half-life between 0 and 24 h")
@@ -134,17 +150,11 @@ class Dose:
     def parse(cls, amount, time_h: float = 0.0, route: str = "oral-ir", duration_h: float | None = None,
               release_h: float | None = None) -> Dose:
         mg = amount if isinstance(amount, (int, float)) and not isinstance(amount, bool) else parse_mass_mg(amount)
-        if isinstance(amount, (int, float)) and not (math.isfinite(mg) and mg > 0):
-            raise InputError("dose", amount, "a positive, finite amount in mg")
-        if route not in ROUTES:
-            raise InputError("route", route, ROUTE_ALLOWED)
-        if not math.isfinite(time_h):
-            raise InputError("time", time_h, "a finite time in hours")
-        if duration_h is not None and not (math.isfinite(duration_h) and 0 < duration_h <= 72):
-            raise InputError("duration", duration_h, "an infusion or wear time between 0 and 72 h")
         if release_h is not None and route != "oral-pr":
             raise InputError("release-h", release_h, "only with --route oral-pr (a prolonged-release product)")
-        return cls(float(mg), float(time_h), route, duration_h, release_h=release_h)
+        cls(mg, time_h, route, duration_h, release_h=release_h)  # __post_init__ checks every field (types, ranges)
+        return cls(float(mg), float(time_h), route, None if duration_h is None else float(duration_h),
+                   release_h=release_h)
 
 
 def cyp1a2_activity(subject: Subject, ps=None) -> tuple[float, list[str]]:
@@ -332,19 +342,36 @@ def simulate(doses, subject: Subject | None = None, hours: float = 24.0, dt_h: f
     Doses are applied at the start of the step containing their time (steps of ``dt_h``, default 1 min).
     ``amount_scale`` (n,) multiplies every dose per subject (e.g. label-content uncertainty).
     """
+    if isinstance(doses, (str, bytes)) or not isinstance(doses, (Dose, list, tuple)):
+        raise InputError("doses", type(doses).__name__, "a Dose or a list of pk.Dose objects")
     doses = tuple(doses) if not isinstance(doses, Dose) else (doses,)
     if not doses:
         raise InputError("doses", "[]", "at least one dose")
-    if not (math.isfinite(hours) and 0 < hours <= 24 * 60):
-        raise InputError("hours", hours, "a simulated duration between 0 and 1440 h")
-    if not (math.isfinite(dt_h) and 0 < dt_h <= 0.1):
-        raise InputError("dt", dt_h, "a step between 0 and 0.1 h (6 min); absorption half-lives are minutes")
+    if not all(isinstance(d, Dose) for d in doses):
+        raise InputError("doses", next(type(d).__name__ for d in doses if not isinstance(d, Dose)),
+                         "pk.Dose objects, e.g. pk.Dose.parse('3 mg', time_h=21)")
+    if subject is not None and not isinstance(subject, Subject):
+        raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject or None")
+    limits.check_number(hours, "hours", 0.0, 24.0 * 60, "a simulated duration between 0 and 1440 h", low_open=True)
+    limits.check_number(dt_h, "dt", 1e-4, 0.1, "a step between 0.0001 and 0.1 h (6 min); absorption half-lives "
+                        "are minutes")
+    if output_every_h is not None:
+        limits.check_number(output_every_h, "output_every_h", dt_h, hours, f"an output interval from the step "
+                            f"({dt_h:g} h) to the run's length ({hours:g} h)")
     assumptions: list[str] = []
     if subjects is None:
         p, assumptions = individual_parameters(subject or Subject())
         subjects = p[None, :]
+    subjects = _check_batch(subjects)
     n_steps = round(hours / dt_h)
     stride = max(1, round((output_every_h or dt_h) / dt_h))
+    limits.check_count(subjects.shape[0] * (n_steps // stride + 1), limits.MAX_PK_VALUES, "subjects x outputs",
+                       "plasma values in one run (use fewer subjects or a larger output_every_h)")
+    if amount_scale is not None:
+        amount_scale = np.asarray(amount_scale, dtype=float)
+        if amount_scale.shape != (subjects.shape[0],) or not np.all(np.isfinite(amount_scale)) \
+                or np.any(amount_scale < 0):
+            raise InputError("amount_scale", amount_scale.shape, f"{subjects.shape[0]} finite factors >= 0")
     iv_rate = np.zeros(n_steps)
     skin_rate = np.zeros(n_steps)
     skin_loss = np.zeros(n_steps)
@@ -403,6 +430,18 @@ def _entries(d: Dose, step: int, ug: float, p: np.ndarray, ps) -> list[tuple[int
     return [(step, ENTRY_IV, ug)]  # iv bolus
 
 
+def _check_batch(subjects) -> np.ndarray:
+    """A batch of parameter vectors: (n, N_PARAMS), finite, positive volumes and clearances."""
+    arr = np.asarray(subjects, dtype=float) if isinstance(subjects, np.ndarray) else None
+    if arr is None or arr.ndim != 2 or arr.shape[1] != N_PARAMS \
+            or not 1 <= arr.shape[0] <= limits.MAX_SAMPLED_SUBJECTS or not np.all(np.isfinite(arr)) \
+            or np.any(arr[:, [P_V, P_CL]] <= 0):
+        raise InputError("subjects", getattr(subjects, "shape", type(subjects).__name__),
+                         f"an array (n, {N_PARAMS}) of finite parameter vectors (pk.sample_subjects), "
+                         f"n <= {limits.MAX_SAMPLED_SUBJECTS:,}")
+    return arr
+
+
 def _with_dose_kinetics(subjects: np.ndarray, doses: tuple[Dose, ...]) -> np.ndarray:
     """Set the product-specific rates (release, mucosal absorption) the doses carry; one value per run."""
     for attr, col, name in (("release_h", P_K_REL, "release-h"), ("mucosal_half_life_h", P_K_TM,
@@ -424,8 +463,14 @@ def sample_subjects(n: int, subject: Subject | None = None, seed: int | None = 0
     CVs of CL and V from Andersen 2016; the spread of oral F and of ka from scripts/calibrate_pk.py; the spread
     of the release rate of prolonged-release products from Ait Abdellah 2023 (tmax SD/mean).
     """
-    if not (isinstance(n, int) and 1 <= n <= 10_000_000):
-        raise InputError("n", n, "a whole number of subjects from 1 to 10,000,000")
+    limits.check_number(n, "n", 1, limits.MAX_SAMPLED_SUBJECTS, f"a whole number of subjects from 1 to "
+                        f"{limits.MAX_SAMPLED_SUBJECTS:,}", integer=True)
+    n = int(n)
+    if subject is not None and not isinstance(subject, Subject):
+        raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject or None")
+    if seed is not None:
+        limits.check_number(seed, "seed", 0, 2**63 - 1, "None or a whole number >= 0", integer=True)
+        seed = int(seed)
     ps = parameter_set()
     base, _ = individual_parameters(subject or Subject(), ps)
     rng = np.random.default_rng(seed)

@@ -18,6 +18,7 @@ the state whose threshold crossings are the melatonin onset/offset markers (−1
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -86,7 +87,10 @@ class ClockModel:
         for key, value in (overrides or {}).items():
             if key not in vals:
                 raise InputError("params", key, f"a parameter of {self.name}: {', '.join(vals)}")
-            v = float(value)
+            try:
+                v = float(value) if not isinstance(value, bool | str | bytes) else math.nan
+            except (TypeError, ValueError, OverflowError):
+                v = math.nan
             if not np.isfinite(v):
                 raise InputError(f"params.{key}", value, "a finite number")
             vals[key] = v
