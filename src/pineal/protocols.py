@@ -221,10 +221,20 @@ class Protocol:
         if not p.is_file():
             raise InputError("protocol", str(path), "the path of an existing TOML protocol file")
         try:
-            data = tomllib.loads(p.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            text = p.read_text("utf-8")
+        except UnicodeDecodeError as err:
             raise InputError("protocol", str(path), f"a valid TOML file ({err})") from None
-        return cls.from_dict(data, source=p.name)
+        return cls.from_toml_text(text, source=p.name, field="protocol", shown=str(path))
+
+    @classmethod
+    def from_toml_text(cls, text: str, source: str = "<text>", field: str = "protocol",
+                       shown: str | None = None) -> Protocol:
+        """A protocol from the text of a TOML file (the HTTP API's ``/api/simulate``)."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise InputError(field, shown if shown is not None else text[:40], f"a valid TOML file ({err})") from None
+        return cls.from_dict(data, source=source)
 
     @property
     def name(self) -> str:
