@@ -1,0 +1,161 @@
+"""A pool of warm worker processes for the server's CPU-bound work, with a time budget that really cancels.
+
+Workers are forked from a forkserver that imported and ran ``pineal.web.jobs.warm`` once (compiled kernels stay
+in memory across ``fork``), so every worker, including a replacement, starts warm. A job that overruns its budget
+has its worker killed (the work stops) and a fresh one forked in its place; the caller gets ``BudgetExceeded``.
+The event loop never blocks: it waits on the worker's pipe with ``add_reader``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing as mp
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger("pineal.web")
+
+
+WORKER_ENV = {"NUMBA_THREADING_LAYER": "workqueue", "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+              "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class BudgetExceeded(Exception):
+    """The job ran past its time budget and was cancelled."""
+
+
+class WorkerCrashed(Exception):
+    """The worker died while running the job."""
+
+
+@dataclass
+class JobFailed(Exception):
+    """The job raised: ``kind`` is 'input' (an InputError, with its parts) or 'internal'."""
+
+    kind: str
+    detail: dict[str, Any]
+
+
+def _serve(conn) -> None:
+    """A worker's loop: receive (job name, kwargs), send ('ok', result) or ('input'|'internal', detail)."""
+    from pineal.errors import InputError
+    from pineal.web import jobs
+
+    while True:
+        try:
+            name, kwargs = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", getattr(jobs, name)(**kwargs)))
+        except InputError as err:
+            conn.send(("input", {"field": err.field, "value": _shown(err.value), "allowed": err.allowed,
+                                 "reason": err.reason, "message": str(err)}))
+        except Exception as err:  # reported to the caller as a clean message; the traceback stays in the log
+            logging.getLogger("pineal.web").exception("job %s failed", name)
+            conn.send(("internal", {"message": f"{type(err).__name__} while computing {name}"}))
+
+
+def _shown(value) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else repr(value)
+
+
+class _Worker:
+    def __init__(self, ctx):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child,), daemon=True, name="pineal-worker")
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def default_size() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class WorkerPool:
+    """``size`` warm workers; ``await pool.run(job, budget_s, **kwargs)`` runs ``pineal.web.jobs.<job>``."""
+
+    def __init__(self, size: int | None = None):
+        self.size = size or default_size()
+        self._ctx = None
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+        self.started_s = 0.0
+
+    def start(self) -> None:
+        """Start the forkserver (it warms the kernels once) and the workers; blocks until they are ready."""
+        t0 = time.perf_counter()
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["pineal.web.warm"])
+        self._ctx = ctx
+        self._idle = asyncio.Queue()
+        # the forkserver (started by the first worker) inherits this environment: a fork-safe numba threading
+        # layer (GNU OpenMP aborts a forked child) and one thread per worker, since the workers share the cores
+        saved = {k: os.environ.get(k) for k in WORKER_ENV}
+        os.environ.update(WORKER_ENV)
+        try:
+            for _ in range(self.size):
+                self._add()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.started_s = time.perf_counter() - t0
+        log.info("pineal: %d warm worker(s) ready in %.1f s", self.size, self.started_s)
+
+    def _add(self) -> None:
+        w = _Worker(self._ctx)
+        self._all.add(w)
+        self._idle.put_nowait(w)
+
+    def stop(self) -> None:
+        for w in list(self._all):
+            w.kill()
+        self._all.clear()
+
+    async def run(self, job: str, budget_s: float, **kwargs) -> Any:
+        """Run a job within ``budget_s`` seconds (waiting for a free worker counts); raise on overrun or error."""
+        deadline = time.monotonic() + budget_s
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=budget_s)
+        except TimeoutError:
+            raise BudgetExceeded from None
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = worker.conn.fileno()
+        try:
+            worker.conn.send((job, kwargs))
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            try:
+                await asyncio.wait_for(ready, timeout=max(0.0, deadline - time.monotonic()))
+            finally:
+                loop.remove_reader(fd)
+            status, payload = worker.conn.recv()
+        except (TimeoutError, asyncio.CancelledError, EOFError, OSError) as err:
+            # overrun, a client gone away, or a dead worker: stop the work and replace the worker
+            self._all.discard(worker)
+            worker.kill()
+            self._add()
+            if isinstance(err, TimeoutError):
+                raise BudgetExceeded from None
+            if isinstance(err, asyncio.CancelledError):
+                raise
+            raise WorkerCrashed from None
+        self._idle.put_nowait(worker)
+        if status == "ok":
+            return payload
+        raise JobFailed(status, payload)
