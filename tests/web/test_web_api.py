@@ -315,3 +315,28 @@ def test_validate_page(client):
     r = client.get("/validate", params={"only": "lewy1992"})
     assert r.status_code == 200 and 'id="validation"' in r.text and "lewy1992" in r.text
     assert client.get("/validate", params={"only": "nobody"}).status_code == 422
+
+
+def test_heavy_jobs_leave_a_worker_for_fast_ones(monkeypatch):
+    from pineal.web import pool as pool_mod
+
+    monkeypatch.setattr(pool_mod, "HEAVY", frozenset({"sleep"}))
+
+    async def go():
+        pool = pool_mod.WorkerPool(2)
+        pool.start()
+        loop = asyncio.get_running_loop()
+        try:
+            t0 = loop.time()
+            slow = asyncio.gather(pool.run("sleep", 10, seconds=0.8), pool.run("sleep", 10, seconds=0.8))
+            await asyncio.sleep(0.1)
+            report = await pool.run("check", 10, text="Take 3 mg of melatonin.")
+            fast = loop.time() - t0
+            await slow
+            return fast, loop.time() - t0, report
+        finally:
+            pool.stop()
+
+    fast, both, report = asyncio.run(go())
+    assert both >= 1.6  # two heavy jobs on two workers ran one after the other ...
+    assert fast < 0.8 and report["doses"]  # ... and the check did not wait for either

@@ -10,6 +10,22 @@ from rich.console import Console
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 
 
+def announce(host: str, port: int) -> list[str]:
+    """What `pineal serve` says before it starts: where it listens, and a warning when that is everywhere."""
+    shown = f"[{host}]" if ":" in host else host
+    lines = []
+    if host in ALL_INTERFACES:
+        lines.append(f"[bold yellow]warning:[/] bound to all interfaces ({host or '*'}): anyone who can reach this "
+                     "machine can use the server. pineal has no authentication; put it behind a reverse proxy "
+                     "(docs/web.md).")
+    elif host in ("127.0.0.1", "localhost", "::1"):
+        lines.append(f"Serving on loopback only ({host}): reachable from this machine, not from the network. Use "
+                     "--host to change that.")
+    lines.append(f"Warming the compiled kernels, then the pages at http://{shown}:{port}/ and the API at "
+                 f"http://{shown}:{port}/docs. Not medical advice.")
+    return lines
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -35,16 +51,8 @@ def register(app: typer.Typer) -> None:
         if not 0.1 <= time_budget <= 3600:
             raise InputError("time-budget", time_budget, "0.1-3600 seconds")
         console = Console(stderr=True)
-        shown = f"[{host}]" if ":" in host else host
-        if host in ALL_INTERFACES:
-            console.print(f"[bold yellow]warning:[/] bound to all interfaces ({host or '*'}): anyone who can reach "
-                          "this machine can use the server. pineal has no authentication; put it behind a reverse "
-                          "proxy (docs/web.md).", highlight=False)
-        elif host in ("127.0.0.1", "localhost", "::1"):
-            console.print(f"Serving on loopback only ({host}): reachable from this machine, not from the network. "
-                          "Use --host to change that.", highlight=False)
-        console.print(f"Warming the compiled kernels, then the pages at http://{shown}:{port}/ and the API at "
-                      f"http://{shown}:{port}/docs. Not medical advice.", highlight=False)
+        for line in announce(host, port):
+            console.print(line, highlight=False)
         logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
         settings = Settings(workers=workers, budget_s=time_budget)
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False,

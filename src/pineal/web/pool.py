@@ -3,12 +3,15 @@
 Workers are forked from a forkserver that imported and ran ``pineal.web.jobs.warm`` once (compiled kernels stay
 in memory across ``fork``), so every worker, including a replacement, starts warm. A job that overruns its budget
 has its worker killed (the work stops) and a fresh one forked in its place; the caller gets ``BudgetExceeded``.
-The event loop never blocks: it waits on the worker's pipe with ``add_reader``.
+The event loop never blocks: it waits on the worker's pipe with ``add_reader``. Waiting jobs get a free worker
+cheapest kind first, and the heavy kinds (simulate, validate) leave one worker free for the others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import multiprocessing as mp
 import os
@@ -21,6 +24,12 @@ log = logging.getLogger("pineal.web")
 
 WORKER_ENV = {"NUMBA_THREADING_LAYER": "workqueue", "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
               "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+#: jobs waiting for a worker are served cheapest first (a claim check takes milliseconds, a year of simulation
+#: seconds); heavy jobs may hold all workers but one, so a slow request never blocks the fast ones
+PRIORITY = {"check": 0, "dose": 1, "simulate": 2, "validate": 3}
+HEAVY = frozenset({"simulate", "validate"})
 
 
 class BudgetExceeded(Exception):
@@ -90,7 +99,10 @@ class WorkerPool:
     def __init__(self, size: int | None = None):
         self.size = size or default_size()
         self._ctx = None
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: list[_Worker] = []
+        self._waiting: list[tuple[int, int, asyncio.Future]] = []
+        self._order = itertools.count()
+        self._heavy: asyncio.Semaphore | None = None
         self._all: set[_Worker] = set()
         self.started_s = 0.0
 
@@ -100,7 +112,7 @@ class WorkerPool:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["pineal.web.warm"])
         self._ctx = ctx
-        self._idle = asyncio.Queue()
+        self._heavy = asyncio.Semaphore(max(1, self.size - 1))
         # the forkserver (started by the first worker) inherits this environment: a fork-safe numba threading
         # layer (GNU OpenMP aborts a forked child) and one thread per worker, since the workers share the cores
         saved = {k: os.environ.get(k) for k in WORKER_ENV}
@@ -120,18 +132,52 @@ class WorkerPool:
     def _add(self) -> None:
         w = _Worker(self._ctx)
         self._all.add(w)
-        self._idle.put_nowait(w)
+        self._release(w)
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand a free worker to the first waiting job (by priority), or keep it idle."""
+        while self._waiting:
+            _, _, fut = heapq.heappop(self._waiting)
+            if not fut.done():
+                fut.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    async def _acquire(self, priority: int, timeout: float) -> _Worker:
+        if self._idle and not self._waiting:
+            return self._idle.pop()
+        fut = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (priority, next(self._order), fut))
+        try:
+            return await asyncio.wait_for(fut, timeout=timeout)
+        except BaseException:
+            if fut.done() and not fut.cancelled():  # handed a worker just as the wait ended: pass it on
+                self._release(fut.result())
+            raise
 
     def stop(self) -> None:
         for w in list(self._all):
             w.kill()
         self._all.clear()
+        self._idle.clear()
 
     async def run(self, job: str, budget_s: float, **kwargs) -> Any:
         """Run a job within ``budget_s`` seconds (waiting for a free worker counts); raise on overrun or error."""
         deadline = time.monotonic() + budget_s
+        if job not in HEAVY:
+            return await self._run(job, deadline, **kwargs)
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=budget_s)
+            await asyncio.wait_for(self._heavy.acquire(), timeout=budget_s)
+        except TimeoutError:
+            raise BudgetExceeded from None
+        try:
+            return await self._run(job, deadline, **kwargs)
+        finally:
+            self._heavy.release()
+
+    async def _run(self, job: str, deadline: float, **kwargs) -> Any:
+        try:
+            worker = await self._acquire(PRIORITY.get(job, 9), max(0.0, deadline - time.monotonic()))
         except TimeoutError:
             raise BudgetExceeded from None
         loop = asyncio.get_running_loop()
@@ -155,7 +201,7 @@ class WorkerPool:
             if isinstance(err, asyncio.CancelledError):
                 raise
             raise WorkerCrashed from None
-        self._idle.put_nowait(worker)
+        self._release(worker)
         if status == "ok":
             return payload
         raise JobFailed(status, payload)
