@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -265,9 +264,7 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
         except (ApiError, InputError, ValueError) as err:
             return page(request, "dose.html", status=_status(err), form=form, errors=_messages(err))
         svg = "data:image/svg+xml;base64," + base64.b64encode(out["svg"].encode()).decode()
-        json_url = "/api/dose"
-        return page(request, "dose.html", form=form, rep=out["report"], figure=svg, json_url=json_url,
-                    share=urlencode({k: v for k, v in q.items()}))
+        return page(request, "dose.html", form=form, rep=out["report"], figure=svg, json_url="/api/dose")
 
     @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
     def check_form(request: Request) -> HTMLResponse:
@@ -309,7 +306,10 @@ DOSE_FLAGS = ("smoker", "fed", "oral_contraceptive", "pregnant", "breastfeeding"
 
 def _dose_form(q) -> dict[str, Any]:
     defaults = DoseRequest.model_fields
-    form: dict[str, Any] = {k: q.get(k, "" if defaults[k].is_required() else str(defaults[k].default))
+    def shown(default) -> str:
+        return f"{default:g}" if isinstance(default, float) else str(default)
+
+    form: dict[str, Any] = {k: q.get(k, "" if defaults[k].is_required() else shown(defaults[k].default))
                             for k in DOSE_FIELDS}
     form.update({k: q.get(k) in ("on", "true", "1") for k in DOSE_FLAGS})
     form["with_text"], form["condition_text"], form["purpose_text"] = (q.get("with", ""), q.get("condition", ""),

@@ -3,8 +3,8 @@
 Workers are forked from a forkserver that imported and ran ``pineal.web.jobs.warm`` once (compiled kernels stay
 in memory across ``fork``), so every worker, including a replacement, starts warm. A job that overruns its budget
 has its worker killed (the work stops) and a fresh one forked in its place; the caller gets ``BudgetExceeded``.
-The event loop never blocks: it waits on the worker's pipe with ``add_reader``. Waiting jobs get a free worker
-cheapest kind first, and the heavy kinds (simulate, validate) leave one worker free for the others.
+The event loop never blocks: it waits on the worker's pipe with ``add_reader``. Waiting claim checks get a free worker
+first (the rest in arrival order), and the heavy kinds (simulate, validate) leave one worker free for the others.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ WORKER_ENV = {"NUMBA_THREADING_LAYER": "workqueue", "NUMBA_NUM_THREADS": "1", "O
               "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-#: jobs waiting for a worker are served cheapest first (a claim check takes milliseconds, a year of simulation
-#: seconds); heavy jobs may hold all workers but one, so a slow request never blocks the fast ones
-PRIORITY = {"check": 0, "dose": 1, "simulate": 2, "validate": 3}
+#: a waiting claim check (milliseconds of work) goes before the other jobs, which wait in arrival order (ranking
+#: them too starved protocol runs behind a stream of doses); heavy jobs may hold all workers but one, so a slow
+#: request never blocks the fast ones
+PRIORITY = {"check": 0}
 HEAVY = frozenset({"simulate", "validate"})
 
 
@@ -177,7 +178,7 @@ class WorkerPool:
 
     async def _run(self, job: str, deadline: float, **kwargs) -> Any:
         try:
-            worker = await self._acquire(PRIORITY.get(job, 9), max(0.0, deadline - time.monotonic()))
+            worker = await self._acquire(PRIORITY.get(job, 1), max(0.0, deadline - time.monotonic()))
         except TimeoutError:
             raise BudgetExceeded from None
         loop = asyncio.get_running_loop()
