@@ -101,9 +101,10 @@ class WorkerPool:
         self.size = size or default_size()
         self._ctx = None
         self._idle: list[_Worker] = []
-        self._waiting: list[tuple[int, int, asyncio.Future]] = []
+        self._waiting: list[tuple[int, int, bool, asyncio.Future]] = []  # (priority, arrival, heavy, future)
         self._order = itertools.count()
-        self._heavy: asyncio.Semaphore | None = None
+        self._heavy_running = 0
+        self.heavy_limit = max(1, self.size - 1)
         self._all: set[_Worker] = set()
         self.started_s = 0.0
 
@@ -113,7 +114,6 @@ class WorkerPool:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["pineal.web.warm"])
         self._ctx = ctx
-        self._heavy = asyncio.Semaphore(max(1, self.size - 1))
         # the forkserver (started by the first worker) inherits this environment: a fork-safe numba threading
         # layer (GNU OpenMP aborts a forked child) and one thread per worker, since the workers share the cores
         saved = {k: os.environ.get(k) for k in WORKER_ENV}
@@ -136,23 +136,39 @@ class WorkerPool:
         self._release(w)
 
     def _release(self, worker: _Worker) -> None:
-        """Hand a free worker to the first waiting job (by priority), or keep it idle."""
-        while self._waiting:
-            _, _, fut = heapq.heappop(self._waiting)
-            if not fut.done():
-                fut.set_result(worker)
-                return
         self._idle.append(worker)
+        self._dispatch()
 
-    async def _acquire(self, priority: int, timeout: float) -> _Worker:
-        if self._idle and not self._waiting:
-            return self._idle.pop()
+    def _dispatch(self) -> None:
+        """Give idle workers to waiting jobs: by priority, then arrival; a heavy job only while a heavy slot is free
+        (a heavy job waits in line without holding anything, so it neither blocks others nor is starved)."""
+        while self._idle and self._waiting:
+            self._waiting = [w for w in self._waiting if not w[3].done()]
+            heapq.heapify(self._waiting)
+            eligible = [w for w in self._waiting if not w[2] or self._heavy_running < self.heavy_limit]
+            if not eligible:
+                return
+            entry = min(eligible)
+            self._waiting.remove(entry)
+            heapq.heapify(self._waiting)
+            if entry[2]:
+                self._heavy_running += 1
+            entry[3].set_result(self._idle.pop())
+
+    def _done_heavy(self) -> None:
+        self._heavy_running -= 1
+        self._dispatch()
+
+    async def _acquire(self, priority: int, heavy: bool, timeout: float) -> _Worker:
         fut = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (priority, next(self._order), fut))
+        heapq.heappush(self._waiting, (priority, next(self._order), heavy, fut))
+        self._dispatch()
         try:
             return await asyncio.wait_for(fut, timeout=timeout)
         except BaseException:
             if fut.done() and not fut.cancelled():  # handed a worker just as the wait ended: pass it on
+                if heavy:
+                    self._heavy_running -= 1
                 self._release(fut.result())
             raise
 
@@ -165,22 +181,18 @@ class WorkerPool:
     async def run(self, job: str, budget_s: float, **kwargs) -> Any:
         """Run a job within ``budget_s`` seconds (waiting for a free worker counts); raise on overrun or error."""
         deadline = time.monotonic() + budget_s
-        if job not in HEAVY:
-            return await self._run(job, deadline, **kwargs)
+        heavy = job in HEAVY
         try:
-            await asyncio.wait_for(self._heavy.acquire(), timeout=budget_s)
+            worker = await self._acquire(PRIORITY.get(job, 1), heavy, budget_s)
         except TimeoutError:
             raise BudgetExceeded from None
         try:
-            return await self._run(job, deadline, **kwargs)
+            return await self._run(worker, job, deadline, **kwargs)
         finally:
-            self._heavy.release()
+            if heavy:
+                self._done_heavy()
 
-    async def _run(self, job: str, deadline: float, **kwargs) -> Any:
-        try:
-            worker = await self._acquire(PRIORITY.get(job, 1), max(0.0, deadline - time.monotonic()))
-        except TimeoutError:
-            raise BudgetExceeded from None
+    async def _run(self, worker: _Worker, job: str, deadline: float, **kwargs) -> Any:
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = worker.conn.fileno()
