@@ -232,15 +232,27 @@ class Protocol:
         p = limits.check_input_file(path, "protocol", "the path of an existing TOML protocol file",
                                     limits.MAX_PROTOCOL_BYTES)
         try:
-            data = tomllib.loads(p.read_text("utf-8"))
-        except RecursionError:
-            raise InputError("protocol", str(path), f"tables and arrays nested at most {limits.MAX_DEPTH} deep") \
-                from None
+            text = p.read_text("utf-8")
         except OSError as err:
             raise InputError("protocol", str(path), "a readable TOML protocol file", err.strerror) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        except UnicodeDecodeError as err:
             raise InputError("protocol", str(path), f"a valid TOML file ({err})") from None
-        return cls.from_dict(data, source=p.name)
+        return cls.from_toml_text(text, source=p.name, field="protocol", shown=str(path))
+
+    @classmethod
+    def from_toml_text(cls, text: str, source: str = "<text>", field: str = "protocol",
+                       shown: str | None = None) -> Protocol:
+        """A protocol from the text of a TOML file (the HTTP API's ``/api/simulate``)."""
+        shown = shown if shown is not None else text[:40]
+        if len(text.encode("utf-8", "surrogatepass")) > limits.MAX_PROTOCOL_BYTES:
+            raise InputError(field, shown, f"a protocol of at most {limits.MAX_PROTOCOL_BYTES:,} bytes")
+        try:
+            data = tomllib.loads(text)
+        except RecursionError:
+            raise InputError(field, shown, f"tables and arrays nested at most {limits.MAX_DEPTH} deep") from None
+        except tomllib.TOMLDecodeError as err:
+            raise InputError(field, shown, f"a valid TOML file ({err})") from None
+        return cls.from_dict(data, source=source)
 
     @property
     def name(self) -> str:

@@ -12,21 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from pineal import DISCLAIMER
-from pineal.errors import InputError
 from pineal.models import pk
-from pineal.quantities import parse_weight_kg
-from pineal.safety.screen import find_interaction, find_population
-from pineal.timeline import parse_clock_hours, parse_datetime
 
 LEVEL_STYLE = {"danger": "bold red", "caution": "yellow", "info": "cyan"}
-
-
-def _clock(text: str, field: str) -> float:
-    try:
-        return parse_clock_hours(text, field)
-    except InputError:
-        dt = parse_datetime(text, field)
-        return dt.hour + dt.minute / 60.0
 
 
 def register(app: typer.Typer) -> None:
@@ -59,28 +47,16 @@ def register(app: typer.Typer) -> None:
         plot: Annotated[str | None, typer.Option(help="Write a figure (.png, .svg or .pdf).")] = None,
     ) -> None:
         """Plasma melatonin after one dose vs what the body makes: peak, duration, level at wake, warnings."""
-        from pineal.dose_report import report
+        from pineal.schemas import DoseRequest
 
         if plot:
             from pineal.plot import _check_path
 
             _check_path(plot)  # a bad path fails before the run
-        drugs = [d.strip().lower() for d in (with_ or [])]
-        # covariates named with --with: oestrogens and smoking act on CYP1A2 in the PK model too
-        kinds = {d: getattr(find_interaction(d), "id", None) for d in drugs}
-        smoker = smoker or "smoking" in kinds.values()
-        oral_contraceptive = oral_contraceptive or "estrogens" in kinds.values()
-        subject = pk.Subject(weight_kg=parse_weight_kg(weight), age=age, sex=sex, smoker=smoker, fed=fed,
-                             oral_contraceptive=oral_contraceptive,
-                             hepatic_impairment=any(_is_hepatic(c) for c in condition or ()),
-                             drugs=tuple(d for d in drugs if d in pk.INTERACTING_DRUGS))
-        screen_options = {"pregnant": pregnant, "breastfeeding": breastfeeding, "purpose": purpose,
-                          "conditions": tuple(condition or ())}
-        other_drugs = [d for d in drugs if d not in pk.INTERACTING_DRUGS]
-        rep = report(amount, at_clock_h=_clock(at, "at"), route=route or "oral-ir", subject=subject,
-                     wake_clock_h=_clock(wake, "wake"), sleep_clock_h=_clock(sleep, "sleep"),
-                     product=product, screen_options=_screen_options(screen_options, other_drugs),
-                     release_h=release_h)
+        rep = DoseRequest(amount=amount, at=at, route=route or "oral-ir", release_h=release_h, age=age, sex=sex,
+                          weight=weight, with_=with_ or [], wake=wake, sleep=sleep, smoker=smoker, fed=fed,
+                          oral_contraceptive=oral_contraceptive, pregnant=pregnant, breastfeeding=breastfeeding,
+                          product=product, purpose=purpose, condition=condition or []).report()
         if plot:
             from pineal.plot import dose_figure
 
@@ -89,17 +65,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(rep.as_json(), indent=2, ensure_ascii=False))
             return
         _print(rep, plot)
-
-
-def _is_hepatic(condition: str) -> bool:
-    """Hepatic impairment (any synonym in the evidence base) also slows clearance in the PK model."""
-    pop = find_population(condition)
-    return pop is not None and pop.id == "hepatic_impairment"
-
-
-def _screen_options(options: dict, other_drugs: list[str]) -> dict:
-    """Drugs without a PK magnitude go to the safety screen, which knows their interactions."""
-    return {**options, "extra_drugs": tuple(other_drugs)}
 
 
 def _print(rep, plot) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Annotated
 
 import typer
@@ -12,12 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from pineal import DISCLAIMER
-from pineal.markers import DEFINITION_TEXT
-from pineal.timeline import format_clock
-
-
-def _clock(h: float) -> str | None:
-    return format_clock(h) if math.isfinite(h) else None
 
 
 def register(app: typer.Typer) -> None:
@@ -31,36 +24,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run a protocol file: DLMO, DLMOff and CBTmin per day, and each measurement vs the placebo arm."""
         from pineal.protocols import Protocol
+        from pineal.schemas import simulate_json
         from pineal.simulate import run_protocol
 
-        if definition not in DEFINITION_TEXT:
-            from pineal.errors import InputError
-
-            raise InputError("definition", definition, ", ".join(DEFINITION_TEXT))
         proto = Protocol.from_toml(protocol)
         if plot:
             from pineal.plot import _check_path
 
             _check_path(plot)  # a bad path fails before the run
         out = run_protocol(proto)
-        days = out.per_day(definition)
+        obj = simulate_json(proto, definition, plot=plot, out=out)
         if plot:
             from pineal.plot import protocol_figure
 
             protocol_figure(out, plot)
-        obj = {
-            "protocol": proto.name, "source": proto.source, "model": out.treatment.model.name,
-            "days": [{"day": i + 1, **{k: _clock(float(v[i])) for k, v in days.items()},
-                      **{f"{k}_h": (round(float(v[i]), 4) if math.isfinite(v[i]) else None) for k, v in days.items()}}
-                     for i in range(len(days["dlmo"]))],
-            "dlmo_definition": DEFINITION_TEXT[definition],
-            "measures": [{k: (round(v, 4) if isinstance(v, float) and math.isfinite(v) else
-                              (None if isinstance(v, float) else v)) for k, v in m.items()} for m in out.markers()],
-            "placebo_reference": out.placebo is not None,
-            "notes": out.notes,
-            "plot": plot,
-            "disclaimer": DISCLAIMER,
-        }
         if as_json:
             typer.echo(json.dumps(obj, indent=2, ensure_ascii=False))
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Annotated
 
 import typer
@@ -21,20 +22,18 @@ def register(app: typer.Typer) -> None:
         only: Annotated[str | None, typer.Option(help="Run one experiment by name.")] = None,
     ) -> None:
         """Model vs published value for every experiment: metric, model, published, tolerance, pass."""
+        from pineal.schemas import validate_json
+
         names = [only] if only is not None else sorted(experiments.REGISTRY)  # '' is a bad name, not "all"
         for name in names:
             experiments.get(name)  # an unknown name fails before any experiment runs
-        outcomes = []
         with Progress(transient=True, disable=as_json, console=Console(stderr=True)) as bar:
             task = bar.add_task("running experiments", total=len(names))
-            for name in names:
-                outcomes.append(experiments.get(name).run())
-                bar.advance(task)
-        rows = [r for o in outcomes for r in o.rows]
+            obj = validate_json(names, progress=lambda: bar.advance(task))
         if as_json:
-            typer.echo(json.dumps({"rows": [r.as_dict() for r in rows], "passed": sum(r.passed for r in rows),
-                                   "total": len(rows)}, indent=2, ensure_ascii=False, default=str))
+            typer.echo(json.dumps(obj, indent=2, ensure_ascii=False))
             return
+        rows = [SimpleNamespace(**r) for r in obj["rows"]]
         table = Table(title="pineal validate: model vs published data", show_lines=False)
         columns = (("experiment", "left"), ("source", "left"), ("metric", "left"), ("model", "right"),
                    ("published", "left"), ("tolerance", "left"), ("pass", "center"))
@@ -42,7 +41,8 @@ def register(app: typer.Typer) -> None:
             table.add_column(col, justify=just)
         for r in rows:
             source = work(r.cite).short() if r.cite else ""
-            table.add_row(r.experiment, source, r.metric, f"{r.model:.4g}", r.published, r.tolerance,
+            model = f"{r.model:.4g}" if r.model is not None else "—"
+            table.add_row(r.experiment, source, r.metric, model, r.published, r.tolerance,
                           "[green]yes[/]" if r.passed else "[red]MISS[/]")
         console = Console()
         console.print(table)

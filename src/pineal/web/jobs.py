@@ -1,0 +1,82 @@
+"""The server's CPU-bound jobs, run in worker processes (``pineal.web.pool``): thin calls of the library.
+
+Each takes and returns plain data (it crosses a pipe) and builds the same objects as the CLI's ``--json``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+WARM_PROTOCOL = """
+[protocol]
+name = "warm-up"
+days = 2
+
+[[dose]]
+amount = "0.5 mg"
+time = "21:00"
+days = 1
+"""
+
+
+def dose(request: dict[str, Any], figure: bool = False) -> dict[str, Any]:
+    """`pineal dose --json` for a ``DoseRequest``; with ``figure`` also the figure as SVG text."""
+    from pineal.schemas import DoseRequest
+
+    rep = DoseRequest.model_validate(request).report()
+    out = {"report": rep.as_json()}
+    if figure:
+        out["svg"] = _svg(rep)
+    return out
+
+
+def _svg(rep) -> str:
+    """The figure of `pineal dose --plot`, as an inline <svg> element (no XML prolog)."""
+    from pineal.plot import dose_figure
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dose.svg"
+        dose_figure(rep, path)
+        text = path.read_text("utf-8")
+    return text[text.index("<svg"):]
+
+
+def check(text: str) -> dict[str, Any]:
+    """`pineal check --json` of a text."""
+    from pineal.safety.claims import check as run
+
+    return run(text)
+
+
+def simulate(protocol: str, definition: str = "plasma_10") -> dict[str, Any]:
+    """`pineal simulate --json` of a protocol's TOML text."""
+    from pineal.protocols import Protocol
+    from pineal.schemas import simulate_json
+
+    return simulate_json(Protocol.from_toml_text(protocol, source="request"), definition)
+
+
+def validate(names: list[str] | None = None) -> dict[str, Any]:
+    """`pineal validate --json` (all experiments, or ``names``)."""
+    from pineal.schemas import validate_json
+
+    return validate_json(names)
+
+
+def sleep(seconds: float) -> float:
+    """Busy-wait ``seconds`` (tests of the time budget and the pool)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+    return seconds
+
+
+def warm() -> None:
+    """Compile and load everything a request needs (dose report, figure, claim check, protocol run)."""
+    dose({"amount": "1 mg", "at": "22:00"}, figure=True)
+    check("Take 1 mg of melatonin before bed.")
+    simulate(WARM_PROTOCOL)

@@ -1,0 +1,114 @@
+"""The pages in a real browser: Playwright driving Debian's Chromium against `pineal serve`'s app on loopback.
+
+Each test opens a page, fills its form, submits, reads the result, checks that the browser logged no errors (a
+Content-Security-Policy violation is one) and saves a screenshot under the test's tmp dir.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with every console error and uncaught exception collected."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.errors = errors
+    return page
+
+
+def _number(text: str) -> float:
+    return float(re.search(r"[\d,]+(?:\.\d+)?", text).group(0).replace(",", ""))
+
+
+def test_dose_page(watched, live_server, tmp_path):
+    page = watched
+    page.goto(live_server + "/")
+    assert "Not medical advice" in page.locator("header .disclaimer").inner_text()
+    page.get_by_label("Amount with a unit").fill("3 mg")
+    page.get_by_label("Taken at").fill("22:00")
+    page.get_by_label("Age (years)").fill("70")
+    page.get_by_label("Route").select_option("oral-ir")
+    page.get_by_label("smoker").check()
+    page.get_by_role("button", name="Show what it does").click()
+    page.wait_for_selector("#report")
+    cmax = _number(page.locator('td[data-key="cmax_pg_ml"]').inner_text())
+    own = _number(page.locator('td[data-key="endogenous_peak_pg_ml"]').inner_text())
+    assert cmax > 10 * own > 0
+    assert page.locator(".warnings li").count() >= 1
+    figure = page.locator("#figure")
+    assert figure.evaluate("img => img.complete && img.naturalWidth > 300")
+    assert "smoker=on" in page.url and page.get_by_label("smoker").is_checked()
+    page.screenshot(path=tmp_path / "dose.png", full_page=True)
+    assert page.errors == []
+
+
+def test_dose_page_by_keyboard_and_its_error(watched, live_server, tmp_path):
+    page = watched
+    page.goto(live_server + "/")
+    page.get_by_label("Amount with a unit").fill("3")
+    page.get_by_label("Taken at").focus()
+    page.keyboard.press("Enter")  # submit without the mouse
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "dose: '3' is not valid" in alert.inner_text() and "unit" in alert.inner_text()
+    page.screenshot(path=tmp_path / "dose-error.png", full_page=True)
+    assert [e for e in page.errors if "422" not in e] == []  # the browser logs the 422 status itself
+
+
+def test_dose_page_on_a_phone(watched, live_server, tmp_path):
+    page = watched
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/dose?amount=0.5+mg&at=21:00")
+    page.wait_for_selector("#report")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow} px on a phone"
+    page.screenshot(path=tmp_path / "dose-phone.png", full_page=True)
+    assert page.errors == []
+
+
+def test_check_page_paste_and_upload(watched, live_server, tmp_path):
+    page = watched
+    text = ("Many adults take 20 mg of melatonin every night for sleep. Melatonin cures cancer, some say. "
+            "Children can have 0.5 mg.")
+    page.goto(live_server + "/check")
+    page.get_by_label("Paste the text").fill(text)
+    page.get_by_role("button", name="Check the text").click()
+    page.wait_for_selector("#verdicts")
+    marks = page.locator("#article mark")
+    assert marks.count() >= 2
+    verdicts = page.locator("#verdicts .verdict").all_inner_texts()
+    assert verdicts and set(verdicts) <= {"dangerous", "not supported", "insufficient evidence", "partly supported",
+                                          "supported"}
+    assert page.locator("#verdicts .sources a").count() >= 1
+    marks.first.locator("a").click()  # a highlighted sentence leads to its verdict
+    assert re.search(r"#item-\d+$", page.url)
+    page.screenshot(path=tmp_path / "check.png", full_page=True)
+
+    article = tmp_path / "article.txt"
+    article.write_text(text, encoding="utf-8")
+    page.goto(live_server + "/check")
+    page.get_by_label("upload").set_input_files(article)
+    page.get_by_role("button", name="Check the text").click()
+    page.wait_for_selector("#verdicts")
+    assert page.locator("#article mark").count() == marks.count()
+    page.screenshot(path=tmp_path / "check-upload.png", full_page=True)
+    assert page.errors == []
+
+
+def test_validation_page(watched, live_server, tmp_path):
+    page = watched
+    page.goto(live_server + "/validate?only=lewy1992")
+    rows = page.locator("#validation tbody tr")
+    assert rows.count() >= 1
+    assert "within tolerance" in page.locator("#summary").inner_text()
+    assert all(c in ("yes", "MISS") for c in page.locator("#validation tbody td:last-child").all_inner_texts())
+    assert "Not medical advice" in page.content()
+    page.screenshot(path=tmp_path / "validate.png", full_page=True)
+    assert page.errors == []
