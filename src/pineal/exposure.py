@@ -10,6 +10,7 @@ All functions take arrays with time on the last axis and return one value per su
 from __future__ import annotations
 
 import numpy as np
+from scipy.integrate import trapezoid  # numpy < 2 (Python 3.11, see pyproject) has no np.trapezoid
 
 
 def cmax_tmax(t_h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -39,7 +40,7 @@ def apparent_half_life_h(t_h: np.ndarray, c: np.ndarray) -> np.ndarray:
 def auc_inf(t_h: np.ndarray, c: np.ndarray) -> np.ndarray:
     """AUC from 0 to infinity in (concentration unit) x h."""
     c = np.atleast_2d(c)
-    part = np.trapezoid(c, t_h, axis=-1)
+    part = trapezoid(c, t_h, axis=-1)
     lam = terminal_rate(t_h, c)
     tail = np.where(np.isfinite(lam) & (lam > 0), c[:, -1] / lam, 0.0)
     return part + tail

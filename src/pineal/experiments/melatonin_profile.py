@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.integrate import trapezoid  # numpy < 2 (Python 3.11, see pyproject) has no np.trapezoid
 
 from pineal import schedule
 from pineal.experiments import Outcome, ValidationRow, explain, within
@@ -86,7 +87,7 @@ def profile(params: dict | None = None, subject: pk.Subject = YOUNG, model: str 
         "peak": float(c[i_peak]),
         "peak_clock": float(t[i_peak] % 24.0),
         "cbtmin": first_after(res.cbtmin(per_day=False), 48.0),
-        "nightly_secretion_ug": float(np.trapezoid(release[cycle], t[cycle])),
+        "nightly_secretion_ug": float(trapezoid(release[cycle], t[cycle])),
         "peak_secretion_ug_per_h": float(release[cycle].max()),
     }
 

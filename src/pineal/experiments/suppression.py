@@ -16,6 +16,7 @@ pineal melatonin is present (pitfall P5).
 from __future__ import annotations
 
 import numpy as np
+from scipy.integrate import trapezoid  # numpy < 2 (Python 3.11, see pyproject) has no np.trapezoid
 
 from pineal.experiments import Outcome, ValidationRow, explain, within
 from pineal.experiments.data_files import load
@@ -54,7 +55,7 @@ def zeitzer_curve(lux, params: dict | None = None, model: str = DEFAULT_MODEL, d
     res = _runs(lux, start, end, end + 2.0, params, model, dt)
     t, c = res.times, res.endogenous
     w = (t >= start - 1e-9) & (t <= end + 1e-9)
-    auc = np.trapezoid(c[:, w], t[w], axis=1)
+    auc = trapezoid(c[:, w], t[w], axis=1)
     return 1.0 - auc[:-1] / auc[-1]
 
 
