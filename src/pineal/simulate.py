@@ -9,6 +9,8 @@ melatonin also the threshold DLMO/DLMOff of the body's own plasma melatonin (``m
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -428,3 +430,14 @@ def _split(res: Result, i: int) -> Result:
                   cbt_to_dlmo=res.cbt_to_dlmo[i:i + 1], y_end=res.y_end[i:i + 1], times=res.times,
                   states=pick(res.states), sleep_onset=res.sleep_onset, levels=res.levels, onsets=pick(res.onsets),
                   offsets=pick(res.offsets), exogenous=pick(res.exogenous), t0=res.t0)
+
+
+class _CallableModule(types.ModuleType):
+    """``pineal.simulate`` names both this module and its function (the package loads it lazily, and importing the
+    module makes it the package's attribute): calling the module calls :func:`simulate`."""
+
+    def __call__(self, *args, **kwargs):
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

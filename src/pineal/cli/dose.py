@@ -12,9 +12,7 @@ from rich.table import Table
 
 from pineal import DISCLAIMER
 from pineal.errors import InputError
-from pineal.models import pk
-from pineal.quantities import parse_weight_kg
-from pineal.safety.screen import find_population
+from pineal.routes import ROUTE_ALLOWED
 from pineal.timeline import parse_clock_hours, parse_datetime
 
 LEVEL_STYLE = {"danger": "bold red", "caution": "yellow", "info": "cyan"}
@@ -34,7 +32,7 @@ def register(app: typer.Typer) -> None:
     def dose(
         amount: Annotated[str, typer.Argument(help="Amount with a unit: '3 mg', '500 mcg', '1 g'.")],
         at: Annotated[str, typer.Option("--at", help="When it is taken: 'HH:MM' or an ISO datetime with zone.")],
-        route: Annotated[str, typer.Option(help=f"One of: {pk.ROUTE_ALLOWED}.")] = "oral-ir",
+        route: Annotated[str, typer.Option(help=f"One of: {ROUTE_ALLOWED}.")] = "oral-ir",
         age: Annotated[float, typer.Option(help="Age in years.")] = 30.0,
         sex: Annotated[str, typer.Option(help="m or f.")] = "m",
         weight: Annotated[str, typer.Option(help="Body weight in kg (or with a unit, '154 lb').")] = "70",
@@ -55,6 +53,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Plasma melatonin after one dose vs what the body makes: peak, duration, level at wake, warnings."""
         from pineal.dose_report import report
+        from pineal.models import pk
+        from pineal.quantities import parse_weight_kg
 
         drugs = [d.strip().lower() for d in (with_ or [])]
         subject = pk.Subject(weight_kg=parse_weight_kg(weight), age=age, sex=sex, smoker=smoker, fed=fed,
@@ -79,6 +79,8 @@ def register(app: typer.Typer) -> None:
 
 def _is_hepatic(condition: str) -> bool:
     """Hepatic impairment (any synonym in the evidence base) also slows clearance in the PK model."""
+    from pineal.safety.screen import find_population
+
     pop = find_population(condition)
     return pop is not None and pop.id == "hepatic_impairment"
 

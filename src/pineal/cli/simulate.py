@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from pineal import DISCLAIMER
-from pineal.markers import DEFINITION_TEXT
 from pineal.timeline import format_clock
 
 
@@ -29,6 +28,7 @@ def register(app: typer.Typer) -> None:
         plot: Annotated[str | None, typer.Option(help="Write a figure of plasma melatonin (.png/.svg/.pdf).")] = None,
     ) -> None:
         """Run a protocol file: DLMO, DLMOff and CBTmin per day, and each measurement vs the placebo arm."""
+        from pineal.markers import DEFINITION_TEXT
         from pineal.protocols import Protocol
         from pineal.simulate import run_protocol
 

@@ -31,9 +31,7 @@ import numpy as np
 from pineal import params as _params
 from pineal.errors import InputError
 from pineal.quantities import parse_mass_mg
-
-ROUTES = ("oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal", "iv")
-ROUTE_ALLOWED = ", ".join(ROUTES)
+from pineal.routes import ROUTE_ALLOWED, ROUTES
 
 #: CYP1A2-acting co-medications and exposures the model quantifies (name -> parameter holding its activity)
 INTERACTING_DRUGS = {"fluvoxamine": "fluvoxamine_cyp1a2_activity", "caffeine": "caffeine_cyp1a2_activity"}
