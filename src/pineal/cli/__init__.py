@@ -23,9 +23,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from pineal.cli import check, cite, dose, experiment, simulate, validate
+    from pineal.cli import check, cite, dose, experiment, simulate, trial, validate
 
-    for module in (dose, simulate, experiment, validate, check, cite):
+    for module in (dose, simulate, experiment, validate, check, cite, trial):
         module.register(app)
 
 
