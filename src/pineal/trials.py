@@ -34,6 +34,7 @@ MAX_SUBJECTS = 10_000_000
 PERCENTILES = (5, 25, 50, 75, 95)
 CHUNK_FLOATS = 4_000_000  # per chunk: 1-min PK curve + per-step input schedule ≈ 32 MB each, per worker
 MAX_CHUNK = 5_000
+ENTRAIN_CHUNK_DAYS = 3  # days per entrainment check, starting from the typical person's entrained state
 
 
 @dataclass
@@ -78,20 +79,16 @@ def run_chunk(protocol, start: int, size: int, seed: int, model: str, dt: float,
         numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
     mdl = get(model)
     smp = sample_population(protocol, size, [int(seed), int(start)])
-    age = protocol.subject().age
-    rows = []
-    for i in range(size):
-        row = dict(common)
-        if mdl.has_melatonin:
-            from pineal.models.system import subject_values
-
-            row.update(subject_values(smp.pk[i], age))
-        if smp.overrides is not None:
-            row.update(smp.overrides[i])
-        rows.append(row)
-    p = np.vstack([mdl.vector(r) for r in rows])
+    typical, _ = pk.individual_parameters(protocol.subject())
+    p_typical = mdl.vector(_overrides(mdl, common, typical, protocol.subject().age, None))
+    p = np.vstack([mdl.vector(_overrides(mdl, common, smp.pk[i], protocol.subject().age,
+                                         None if smp.overrides is None else smp.overrides[i])) for i in range(size)])
     hab = protocol.model.habitual
-    y0 = solver.entrain(mdl, schedule.daily(hab.sleep, hab.wake, lux=hab.lux), p, dt=dt, n_sub=size)
+    target = schedule.daily(hab.sleep, hab.wake, lux=hab.lux)
+    # everyone starts from the protocol's typical person entrained as in `pineal simulate`, then entrains with
+    # their own parameters (a few days: they are near that cycle), to the entrainment tolerance (1 min)
+    y_typical = solver.entrain(mdl, target, p_typical, dt=dt)[0]
+    y0 = solver.entrain(mdl, target, p, dt=dt, y0=y_typical, n_sub=size, chunk_days=ENTRAIN_CHUNK_DAYS)
     ep = protocol.episodes()
     hours = protocol.model.protocol.days * 24.0
     light = protocol.schedule(ep)
@@ -104,8 +101,9 @@ def run_chunk(protocol, start: int, size: int, seed: int, model: str, dt: float,
         edges = run.t_h[0] + dt * np.arange(means.shape[1] + 1)
         treat_light = schedule.series_batch(light, edges, means, until=hours)
     levels = markers.tracked_levels(pk.parameter_set()["saliva_plasma_ratio"]) if mdl.has_melatonin else ()
-    offs = np.array([mdl.cbt_offset(r) for r in rows])
-    c2d = np.array([mdl.cbt_to_dlmo(r) for r in rows])
+    own = smp.overrides or [{}] * size  # marker offsets change only with a person's own clock parameters
+    offs = np.array([mdl.cbt_offset({**common, **o}) for o in own])
+    c2d = np.array([mdl.cbt_to_dlmo({**common, **o}) for o in own])
     arms = {"treatment": treat_light}
     if protocol.model.reference.placebo:
         arms["placebo"] = light
@@ -122,6 +120,18 @@ def run_chunk(protocol, start: int, size: int, seed: int, model: str, dt: float,
         for name in names:
             out[f"{name}_shift_h"] = out[f"{name}_placebo_h"] - out[f"{name}_treatment_h"]
     return out
+
+
+def _overrides(mdl, common: dict[str, float], pk_vector: np.ndarray, age: float,
+               own: dict[str, float] | None) -> dict[str, float]:
+    """One person's parameter overrides: the protocol's (intrinsic period), their PK, their own draws."""
+    row = dict(common)
+    if mdl.has_melatonin:
+        from pineal.models.system import subject_values
+
+        row.update(subject_values(pk_vector, age))
+    row.update(own or {})
+    return row
 
 
 @dataclass

@@ -59,9 +59,12 @@ def test_a_chunk_of_typical_people_reproduces_pineal_simulate(monkeypatch):
     monkeypatch.setattr(trials, "sample_population", lambda p, n, seed: trials.Sample(pk=np.tile(typical, (n, 1))))
     part = trials.run_chunk(proto, 0, 3, 0, "hannay2019+melatonin", 0.1, {})
     ref = run_protocol(proto).markers()
+    # the trial entrains from the typical person's entrained state, `simulate` from the model's default state:
+    # both stop at the entrainment tolerance (markers one period apart within 1 min)
     for name, row in zip(trials.measure_names(proto), ref, strict=True):
-        for arm in ("treatment", "placebo", "shift"):
-            np.testing.assert_allclose(part[f"{name}_{arm}_h"], row[f"{arm}_h"], atol=1e-6)
+        for arm in ("treatment", "placebo"):
+            np.testing.assert_allclose(part[f"{name}_{arm}_h"], row[f"{arm}_h"], atol=1.0 / 60.0)
+        np.testing.assert_allclose(part[f"{name}_shift_h"], row["shift_h"], atol=1e-3)  # arms share the start
     assert ref[0]["shift_h"] > 0.1  # an evening dose advances the next DLMO: the comparison is not trivial
 
 
