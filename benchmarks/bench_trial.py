@@ -2,6 +2,8 @@
 whole process tree (client, scheduler, workers: resident set sizes summed, sampled every 0.2 s by psutil).
 
     nice -n 10 python3 benchmarks/bench_trial.py [--subjects 100000] [--workers 1 2] [--dt 0.1]
+    nice -n 10 python3 benchmarks/bench_trial.py --subjects 1000000 --workers 2 \
+        --protocol benchmarks/light_two_day.toml --model forger1999        # the memory run
 
 Protocol: benchmarks/two_day.toml (3 mg at 19:00 on day 1, DLMO on day 2 vs placebo; the default system model),
 PK variation of pk.sample_subjects. The same seed gives the same table on any number of workers (checked).
@@ -33,7 +35,7 @@ def tree_rss_mb(proc: psutil.Process) -> float:
     return total / 2**20
 
 
-def run(subjects: int, workers: int, dt: float) -> tuple[float, float, object]:
+def run(protocol: Path, model: str, subjects: int, workers: int, dt: float) -> tuple[float, float, object]:
     me = psutil.Process()
     peak = [tree_rss_mb(me)]
     stop = threading.Event()
@@ -46,7 +48,7 @@ def run(subjects: int, workers: int, dt: float) -> tuple[float, float, object]:
     th = threading.Thread(target=sample, daemon=True)
     th.start()
     t = time.perf_counter()
-    res = trial(HERE / "two_day.toml", subjects=subjects, seed=0, workers=workers, dt=dt)
+    res = trial(protocol, subjects=subjects, seed=0, workers=workers, dt=dt, model=model)
     elapsed = time.perf_counter() - t
     stop.set()
     th.join()
@@ -58,12 +60,14 @@ def main() -> None:
     ap.add_argument("--subjects", type=int, default=100_000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--dt", type=float, default=0.1)
+    ap.add_argument("--protocol", type=Path, default=HERE / "two_day.toml")
+    ap.add_argument("--model", default="hannay2019+melatonin")
     args = ap.parse_args()
-    print(f"trial of benchmarks/two_day.toml, {args.subjects:,} subjects, dt = {args.dt} h")
+    print(f"trial of {args.protocol.name} ({args.model}), {args.subjects:,} subjects, dt = {args.dt} h")
     print(f"{'workers':>7s} {'wall':>10s} {'subjects/s':>11s} {'peak RSS (tree)':>16s} {'speed-up':>9s}")
     base, first = None, None
     for w in args.workers:
-        elapsed, mem, res = run(args.subjects, w, args.dt)
+        elapsed, mem, res = run(args.protocol, args.model, args.subjects, w, args.dt)
         base = base or elapsed
         if first is None:
             first = res

@@ -34,6 +34,7 @@ MAX_SUBJECTS = 10_000_000
 PERCENTILES = (5, 25, 50, 75, 95)
 CHUNK_FLOATS = 4_000_000  # per chunk: 1-min PK curve + per-step input schedule ≈ 32 MB each, per worker
 MAX_CHUNK = 5_000
+SCHEDULER_TIMEOUT_S = 10
 ENTRAIN_CHUNK_DAYS = 3  # days per entrainment check, starting from the typical person's entrained state
 
 
@@ -194,6 +195,7 @@ def trial(protocol, subjects: int = 1000, seed: int = 0, client=None, scheduler:
     client: a ``distributed.Client``; else ``scheduler`` (an address such as ``tcp://host:8786``); else a
     ``LocalCluster`` with ``workers`` single-threaded processes (default: one per core), closed afterwards.
     progress(done, total) is called as chunks finish (subjects)."""
+    from pineal.models.clock import get
     from pineal.protocols import Protocol
     from pineal.simulate import DEFAULT_MODEL, intrinsic_period_params
     from pineal.solver import check_dt
@@ -210,20 +212,28 @@ def trial(protocol, subjects: int = 1000, seed: int = 0, client=None, scheduler:
         raise InputError("protocol", proto.source, "a protocol with at least one [[measure]]")
     dt = check_dt(dt)
     model = model or DEFAULT_MODEL
+    if proto.model.dose and not get(model).has_melatonin:
+        raise InputError("model", model, f"a model with melatonin (e.g. {DEFAULT_MODEL}) for a protocol with doses")
     tau = proto.model.subject.tau_h
     common = intrinsic_period_params(model, tau) if tau else {}
     size = chunk_size(proto.model.protocol.days, dt)
     starts = list(range(0, int(subjects), size))
-    own_cluster = None
     from distributed import Client, LocalCluster, as_completed
 
+    owned = []  # what this call started and closes
     if client is None:
         if scheduler:
-            client = Client(scheduler)
+            try:
+                client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+            except (OSError, TimeoutError, ValueError) as err:
+                raise InputError("scheduler", scheduler, "the address of a running Dask scheduler, e.g. "
+                                 "tcp://10.0.0.5:8786", f"cannot connect ({type(err).__name__})") from None
+            owned.append(client)
         else:
             n = workers or os.cpu_count() or 1
-            own_cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
-            client = Client(own_cluster)
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
+            client = Client(cluster)
+            owned += [client, cluster]
     try:
         threads = {w: info["nthreads"] for w, info in client.scheduler_info()["workers"].items()}
         per_worker = min(threads.values()) if threads else 1
@@ -240,9 +250,8 @@ def trial(protocol, subjects: int = 1000, seed: int = 0, client=None, scheduler:
                 progress(done, int(subjects))
         n_workers = len(threads)
     finally:
-        if own_cluster is not None:
-            client.close()
-            own_cluster.close()
+        for thing in owned:
+            thing.close()
     import pandas as pd
 
     table = pd.concat([pd.DataFrame(parts[s]) for s in starts], ignore_index=True)

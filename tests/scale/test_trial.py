@@ -102,11 +102,17 @@ def test_table_to_parquet_and_csv(client, tmp_path):
 
 
 @pytest.mark.parametrize("kw", [{"subjects": 0}, {"subjects": 2.5}, {"subjects": True}, {"seed": -1},
-                                {"workers": 0}])
+                                {"workers": 0}, {"model": "forger1999"}, {"model": "nope"}, {"dt": 2.0}])
 def test_bad_trial_input(kw):
     args = {"subjects": 3, **kw}
     with pytest.raises(InputError):
         trials.trial(Protocol.from_dict(PROTOCOL), **args)
+
+
+def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(trials, "SCHEDULER_TIMEOUT_S", 1)
+    with pytest.raises(InputError, match="scheduler"):
+        trials.trial(Protocol.from_dict(PROTOCOL), subjects=2, scheduler="tcp://127.0.0.1:9")
 
 
 def test_chunks_bound_memory():
