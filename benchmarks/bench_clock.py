@@ -31,7 +31,10 @@ except ImportError:  # pragma: no cover
     cmodels = None
 
 DT, LUX, ON, OFF = 0.1, 500.0, 7.0, 23.0
-PAIRS = {"forger1999": "Forger99", "hannay2019": "Hannay19"}
+#: every model pineal shares with circadian, and the default system model (pineal only: circadian has no model
+#: with a dose input, and its Breslow 2013 batch fails, models.md P11; bench_prc.py compares that one run by run)
+PAIRS = {"forger1999": "Forger99", "jewett1999": "Jewett99", "hannay2019": "Hannay19",
+         "hannay2019+melatonin": None}
 
 
 def light_array(t: np.ndarray) -> np.ndarray:
@@ -47,7 +50,7 @@ def pineal_schedule(shift: float = 0.0) -> schedule.Schedule:
 def phase(name: str, y: np.ndarray) -> np.ndarray:
     """Phase angle (rad, increasing with time) of final states (S, 3)."""
     y = np.atleast_2d(y)
-    return y[:, 1] if name == "hannay2019" else -np.arctan2(y[:, 1], y[:, 0])
+    return y[:, 1] if name.startswith("hannay2019") else -np.arctan2(y[:, 1], y[:, 0])
 
 
 def minutes(dphi: np.ndarray) -> np.ndarray:
@@ -75,8 +78,9 @@ def cold_compile_seconds() -> float:
     """First call (numba compile of every model's kernels) in a fresh process with an empty cache."""
     code = ("import time; t=time.perf_counter(); import numpy as np; from pineal import schedule, solver; "
             "from pineal.models import clock\n"
-            "for n in ('forger1999','hannay2019'):\n m=clock.get(n); solver.integrate(m, schedule.daily(), m.initial,"
-            " m.vector(), 24.0)\nprint(time.perf_counter()-t)")
+            f"for n in {tuple(PAIRS)}:\n"
+            " m=clock.get(n); solver.integrate(m, schedule.daily(), m.initial, m.vector(), 24.0)\n"
+            "print(time.perf_counter()-t)")
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, NUMBA_CACHE_DIR=tmp)
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
@@ -96,14 +100,15 @@ def main() -> None:
     n = args.subjects
     print(f"protocol: {args.days:g} days, dt = {DT} h ({n_steps} steps), {LUX:g} lux {ON:g}-{OFF:g} h; "
           f"batch {n} subjects sharing one schedule; numba threads {os.environ.get('NUMBA_NUM_THREADS', 'all')}")
-    print(f"numba cold compile (fresh cache, both models): {cold_compile_seconds():.1f} s (excluded from timings)")
+    print(f"numba cold compile (fresh cache, all four models): {cold_compile_seconds():.1f} s (excluded from "
+          "timings; later processes load the kernels from the disk cache)")
     if cmodels is None:
         print("circadian not importable: timing pineal only (pip install circadian==1.0.3 for the comparison)")
     rows = []
     for name, cname in PAIRS.items():
         m = clock.get(name)
         p = m.vector()
-        cm = getattr(cmodels, cname)() if cmodels else None
+        cm = getattr(cmodels, cname)() if cmodels and cname else None
         ic = np.asarray(cm._default_initial_condition if cm else m.initial, dtype=float)
         sched = pineal_schedule()
         solver.integrate(m, sched, ic, p, 24.0, dt=DT)  # warm-up (JIT cache load)

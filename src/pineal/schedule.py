@@ -206,6 +206,27 @@ class ScheduleBatch:
         return self.times.shape[0]
 
 
+def series_batch(base: Schedule, edges, values, channel: int | str = EXOGENOUS, until: float = 0.0) -> ScheduleBatch:
+    """:meth:`Schedule.with_series` for many subjects at once: subject ``i`` gets ``values[i]`` on the shared
+    ``edges`` (``values`` (S, len(edges) − 1)); one breakpoint grid for all, so no per-subject Python work."""
+    e = np.asarray(edges, dtype=float)
+    v = np.atleast_2d(np.asarray(values, dtype=float))
+    ch = CHANNELS.index(channel) if isinstance(channel, str) else int(channel)
+    if e.ndim != 1 or v.ndim != 2 or e.size != v.shape[1] + 1 or v.shape[1] == 0 or np.any(np.diff(e) <= 0):
+        raise InputError("series", f"{e.size} edges, values {v.shape}", "increasing edges, one more than values")
+    if not np.all(np.isfinite(v)) or np.any(v < 0):
+        raise InputError("series", "non-finite or negative values", "finite values >= 0")
+    full = base.expand(max(float(e[-1]), until) + 1.0) if base.period > 0 else base
+    grid = np.unique(np.concatenate([full.times, e]))
+    grid = grid[grid >= full.times[0]]
+    out = np.repeat(full.at(grid)[None, :, :], v.shape[0], axis=0)
+    j = np.searchsorted(e, grid, side="right") - 1
+    inside = (j >= 0) & (j < v.shape[1])
+    out[:, inside, ch] = v[:, j[inside]]
+    counts = np.full(v.shape[0], grid.size, dtype=np.int64)
+    return ScheduleBatch(np.repeat(grid[None, :], v.shape[0], axis=0), out, counts, 0.0)
+
+
 def stack(schedules: Schedule | Sequence[Schedule]) -> ScheduleBatch:
     """One schedule shared by all subjects (S = 1 row) or one per subject."""
     if isinstance(schedules, Schedule):

@@ -9,6 +9,8 @@ melatonin also the threshold DLMO/DLMOff of the body's own plasma melatonin (``m
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -176,14 +178,21 @@ def exogenous_input(doses: Sequence[pk.Dose], pk_vec: np.ndarray, start_h: float
     t, c = run.t_h + start_h, run.plasma_pg_ml[0]
     per = max(1, round(dt / PK_STEP_H))
     n_blocks = (c.size - 1) // per
-    # mean over each solver step by the trapezoid rule on the 1-min curve
-    seg = 0.5 * (c[:-1] + c[1:])[: n_blocks * per].reshape(n_blocks, per).mean(axis=1)
+    seg = step_means(c, dt)
     last = np.nonzero(seg > 1e-9)[0]
     if last.size == 0:
         return None, None, t, c
     k = last[-1] + 2
     edges = t[0] + per * PK_STEP_H * np.arange(min(k, n_blocks) + 1)
     return edges, seg[: edges.size - 1], t, c
+
+
+def step_means(c: np.ndarray, dt: float) -> np.ndarray:
+    """Means of a 1-min plasma curve over each solver step (trapezoid rule), along the last axis."""
+    per = max(1, round(dt / PK_STEP_H))
+    n_blocks = (c.shape[-1] - 1) // per
+    mid = 0.5 * (c[..., :-1] + c[..., 1:])[..., : n_blocks * per]
+    return mid.reshape(*c.shape[:-1], n_blocks, per).mean(axis=-1)
 
 
 def _dose_lists(doses, n: int) -> list[tuple[pk.Dose, ...]]:
@@ -490,3 +499,14 @@ def _split(res: Result, i: int) -> Result:
                   cbt_to_dlmo=res.cbt_to_dlmo[i:i + 1], y_end=res.y_end[i:i + 1], times=res.times,
                   states=pick(res.states), sleep_onset=res.sleep_onset, levels=res.levels, onsets=pick(res.onsets),
                   offsets=pick(res.offsets), exogenous=pick(res.exogenous), t0=res.t0)
+
+
+class _CallableModule(types.ModuleType):
+    """``pineal.simulate`` names both this module and its function (the package loads it lazily, and importing the
+    module makes it the package's attribute): calling the module calls :func:`simulate`."""
+
+    def __call__(self, *args, **kwargs):
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

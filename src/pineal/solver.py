@@ -7,9 +7,13 @@
   1999 at 8000 lux.
 * Subjects run in parallel (``prange``); each has its own parameters and optionally its own schedule.
 * After every (sub)step the model's ``project`` keeps its states in their domain (concentrations ≥ 0).
-* The two kernels take the model's compiled functions as arguments, so they are compiled once per model and
-  process and not written to numba's disk cache: an index holding function-typed signatures from another
-  process cannot be re-saved ("underlying object has vanished"), which crashed a second model's first run.
+* One specialised kernel per model, cached on disk (compiled once per installation, loaded by every later
+  process): the kernel bodies below are templates that call ``rhs``/``prepare``/``project`` as *globals*;
+  :func:`kernel` binds them to a model's functions and compiles with ``cache=True``. No cached signature holds a
+  function type (a model's functions passed as arguments made numba's index hold first-class function types,
+  which another process could not re-save: "underlying object has vanished" crashed a second model's first
+  run). Each specialised kernel is named after the model and a hash of the sources it inlines, so an edited
+  model RHS (numba only checks the kernel's own file) compiles afresh instead of loading stale code.
 * Output: the CBTmin-marker events and, for a model with melatonin, the onsets/offsets of its plasma
   melatonin through given levels (memory O(batch)), the final state, and optionally the state every
   ``record_every`` steps.
@@ -17,8 +21,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+import types
 from dataclasses import dataclass
+from pathlib import Path
 
 import numba as nb
 import numpy as np
@@ -41,8 +48,24 @@ DT_MAX = 0.5  # h; the largest step accepted (the oscillators' own time scale is
 RATE_STEP = 0.5  # max (fastest rate × RK4 step) inside an interval; bright light triggers sub-steps
 
 
-@nb.njit(cache=True, inline="always")
-def _rk4(rhs, t, h, y, a, p, k1, k2, k3, k4, yt):
+# --- kernel templates: ``rhs``, ``prepare`` and ``project`` are bound to one model's functions by kernel() ---
+
+def rhs(t, y, a, p, dydt):
+    """Template slot: the model's right-hand side (see pineal.models.clock)."""
+    raise NotImplementedError("bound per model by solver.kernel()")
+
+
+def prepare(u, p, a):
+    """Template slot: the model's per-interval input preparation."""
+    raise NotImplementedError("bound per model by solver.kernel()")
+
+
+def project(y):
+    """Template slot: the model's projection onto its state domain."""
+    raise NotImplementedError("bound per model by solver.kernel()")
+
+
+def _rk4(t, h, y, a, p, k1, k2, k3, k4, yt):
     n = y.shape[0]
     rhs(t, y, a, p, k1)
     for i in range(n):
@@ -58,8 +81,7 @@ def _rk4(rhs, t, h, y, a, p, k1, k2, k3, k4, yt):
         y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
 
 
-@nb.njit(cache=False)
-def _one(rhs, prepare, project, y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
+def _one(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
          rec_every, rec, ev, lidx, levels, on, off, non, noff):
     """Integrate one subject in place; returns the number of CBTmin-marker events seen."""
     ns = y.shape[0]
@@ -110,7 +132,7 @@ def _one(rhs, prepare, project, y, p, times, vals, nbs, period, t0, dt, n_steps,
                 m = max(1, int(math.ceil(h * a[a.shape[0] - 1] / RATE_STEP)))  # noqa: RUF046
                 hs = h / m
                 for k in range(m):
-                    _rk4(rhs, tt + k * hs, hs, y, a, p, k1, k2, k3, k4, yt)
+                    _rk4(tt + k * hs, hs, y, a, p, k1, k2, k3, k4, yt)
                     project(y)
             tt = end
             if cross:
@@ -138,8 +160,7 @@ def _one(rhs, prepare, project, y, p, times, vals, nbs, period, t0, dt, n_steps,
     return count
 
 
-@nb.njit(cache=False, parallel=True)
-def _batch(rhs, prepare, project, y, p, tb, ub, nbk, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
+def _batch(y, p, tb, ub, nbk, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
            rec_every, rec, ev, nev, lidx, levels, on, off, non, noff):
     n_sub = y.shape[0]
     for s in nb.prange(n_sub):
@@ -149,9 +170,51 @@ def _batch(rhs, prepare, project, y, p, tb, ub, nbk, period, t0, dt, n_steps, mk
         si = 0
         if tb.shape[0] > 1:
             si = np.int64(s)
-        nev[s] = _one(rhs, prepare, project, y[s], p[pi], tb[si], ub[si], nbk[si], period, t0, dt, n_steps, mkind,
+        nev[s] = _one(y[s], p[pi], tb[si], ub[si], nbk[si], period, t0, dt, n_steps, mkind,
                       midx, mlevel, mmin, rec_every, rec[s], ev[s], lidx, levels, on[s], off[s], non[s], noff[s])
 
+
+
+# --- one specialised, disk-cached kernel per model -------------------------------------------------------
+
+_PACKAGE = Path(__file__).resolve().parent
+_KERNELS: dict[tuple, object] = {}
+
+
+def _sources_hash(mdl: ClockModel) -> str:
+    """Hash of every source a model's kernel inlines: the solver, markers, models/ and the model's own files."""
+    import inspect
+
+    files = {_PACKAGE / "solver.py", _PACKAGE / "markers.py", *(_PACKAGE / "models").rglob("*.py")}
+    for fn in (mdl.rhs, mdl.prepare, mdl.project):
+        files.add(Path(inspect.getfile(getattr(fn, "py_func", fn))).resolve())
+    h = hashlib.sha256()
+    for f in sorted(files):
+        h.update(str(f.relative_to(_PACKAGE) if f.is_relative_to(_PACKAGE) else f).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _specialise(template, name: str, env: dict):
+    """A copy of ``template`` whose globals bind ``env`` (a model's functions) and whose name is ``name``
+    (numba's cache file is named after the qualified name; its index key is the bytecode)."""
+    f = types.FunctionType(template.__code__, {**template.__globals__, **env}, name, template.__defaults__)
+    f.__qualname__ = name
+    f.__module__ = template.__module__
+    return f
+
+
+def kernel(model: str | ClockModel):
+    """The compiled batch kernel for ``model`` (loaded from numba's disk cache when an earlier process built it)."""
+    mdl = get(model)
+    key = (mdl.name, mdl.rhs, mdl.prepare, mdl.project)
+    if key not in _KERNELS:
+        tag = "".join(c if c.isalnum() else "_" for c in mdl.name) + "_" + _sources_hash(mdl)
+        env = {"rhs": mdl.rhs, "prepare": mdl.prepare, "project": mdl.project}
+        env["_rk4"] = nb.njit(inline="always")(_specialise(_rk4, f"_rk4_{tag}", env))
+        env["_one"] = nb.njit(_specialise(_one, f"_one_{tag}", env))
+        _KERNELS[key] = nb.njit(cache=True, parallel=True)(_specialise(_batch, f"_batch_{tag}", env))
+    return _KERNELS[key]
 
 @dataclass
 class Run:
@@ -232,7 +295,7 @@ def integrate(model: str | ClockModel, light: Schedule | ScheduleBatch | list[Sc
     off = np.full((n_sub, lv.size, max_levels), np.nan)
     non = np.zeros((n_sub, lv.size), dtype=np.int64)
     noff = np.zeros((n_sub, lv.size), dtype=np.int64)
-    _batch(mdl.rhs, mdl.prepare, mdl.project, y, pv, batch.times, batch.values, batch.counts, float(batch.period),
+    kernel(mdl)(y, pv, batch.times, batch.values, batch.counts, float(batch.period),
            float(t0), dt, n_steps, mdl.marker_kind, mdl.marker_index, float(mdl.marker_level), MIN_TROUGH_H,
            int(record_every), rec, ev, nev, mdl.level_index, lv, on, off, non, noff)
     if np.any(nev > max_events) or np.any(non > max_levels) or np.any(noff > max_levels):

@@ -25,9 +25,9 @@ app = typer.Typer(
 def _register() -> None:
     if app.registered_commands:  # once per process (tests call main() many times)
         return
-    from pineal.cli import check, cite, dose, experiment, plan, serve, simulate, validate
+    from pineal.cli import check, cite, dose, experiment, plan, serve, simulate, trial, validate
 
-    for module in (dose, simulate, experiment, validate, check, cite, plan, serve):
+    for module in (dose, simulate, experiment, validate, check, cite, plan, serve, trial):
         module.register(app)
 
 

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pineal import DISCLAIMER
-from pineal.models import pk
+from pineal.routes import ROUTE_ALLOWED
 
 LEVEL_STYLE = {"danger": "bold red", "caution": "yellow", "info": "cyan"}
 
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     def dose(
         amount: Annotated[str, typer.Argument(help="Amount with a unit: '3 mg', '500 mcg', '1 g'.")],
         at: Annotated[str, typer.Option("--at", help="When it is taken: 'HH:MM' or an ISO datetime with zone.")],
-        route: Annotated[str | None, typer.Option(help=f"One of: {pk.ROUTE_ALLOWED} (default oral-ir, or the "
+        route: Annotated[str | None, typer.Option(help=f"One of: {ROUTE_ALLOWED} (default oral-ir, or the "
                                                   "product's).")] = None,
         release_h: Annotated[float | None, typer.Option("--release-h", help="Release half-life (h) of an unnamed "
                                                         "prolonged-release product (with --route oral-pr).")] = None,

@@ -38,11 +38,10 @@ from pineal import limits
 from pineal import params as _params
 from pineal.errors import InputError
 from pineal.quantities import parse_mass_mg
+from pineal.routes import ROUTE_ALLOWED, ROUTES
 
 #: dose times in model hours (the longest run is limits.MAX_DAYS days; a little room either side)
 MAX_DOSE_TIME_H = 24.0 * 1000
-ROUTES = ("oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal", "iv")
-ROUTE_ALLOWED = ", ".join(ROUTES)
 
 #: CYP1A2-acting co-medications and exposures the model quantifies (name -> parameter holding its activity)
 INTERACTING_DRUGS = {"fluvoxamine": "fluvoxamine_cyp1a2_activity", "caffeine": "caffeine_cyp1a2_activity",

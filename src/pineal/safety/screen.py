@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from pineal.errors import InputError
 from pineal.quantities import parse_mass_mg
+from pineal.routes import ROUTES
 from pineal.safety.evidence import Band, Interaction, Population, load, urls
 
-ROUTES = ("oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal", "iv")
 LEVELS = ("danger", "caution", "info")
 #: morning serum melatonin in healthy people (07:30-10:00): 0-20 pg/mL (Waldhauser 1984)
 MORNING_UPPER_PG_ML = 20.0
