@@ -236,7 +236,7 @@ def cite_json(set_name: str | None = None) -> dict[str, Any]:
     from pineal.citations import bibliography
 
     bib = bibliography()
-    if set_name:
+    if set_name is not None:  # '' is a bad set name, not "all sets"
         keys = sorted(params.load(set_name).cites())
     else:
         keys = sorted({k for name in params.available() for k in params.load(name).cites()} | set(bib))

@@ -29,7 +29,10 @@ MAX_SECONDS = 5.0
 #: JSON keys whose null means "not applicable / not found", documented in docs/dose-json.md and docs/protocols.md
 NULLABLE = {"oral_bioavailability", "dlmo_shift_h", "dlmo_without_dose", "dlmo_with_dose", "plot", "dlmo", "dlmoff",
             "cbtmin", "dlmo_h", "dlmoff_h", "cbtmin_h", "treatment_clock", "placebo_clock", "treatment_h",
-            "placebo_h", "shift_h", "model", "amount_high_mg", "pk", "cite", "code"}
+            "placebo_h", "shift_h", "model", "amount_high_mg", "pk", "cite", "code",
+            # a dose of no named product / no release half-life (docs/dose-json.md); a protocol without a placebo
+            # arm (docs/protocols.md); what a claim-check mention's own sentence does not say (docs/check-json.md)
+            "product", "release_h", "placebo_days", "population", "purpose", "frequency"}
 
 
 def invoke(*args: str, stdin: bytes = b"") -> tuple[int, str, str, float]:

@@ -53,10 +53,11 @@ def register(app: typer.Typer) -> None:
             from pineal.plot import _check_path
 
             _check_path(plot)  # a bad path fails before the run
-        rep = DoseRequest(amount=amount, at=at, route=route or "oral-ir", release_h=release_h, age=age, sex=sex,
-                          weight=weight, with_=with_ or [], wake=wake, sleep=sleep, smoker=smoker, fed=fed,
-                          oral_contraceptive=oral_contraceptive, pregnant=pregnant, breastfeeding=breastfeeding,
-                          product=product, purpose=purpose, condition=condition or []).report()
+        rep = DoseRequest(amount=amount, at=at, route="oral-ir" if route is None else route, release_h=release_h,
+                          age=age, sex=sex, weight=weight, with_=with_ or [], wake=wake, sleep=sleep, smoker=smoker,
+                          fed=fed, oral_contraceptive=oral_contraceptive, pregnant=pregnant,
+                          breastfeeding=breastfeeding, product=product, purpose=purpose,
+                          condition=condition or []).report()
         if plot:
             from pineal.plot import dose_figure
 

@@ -23,10 +23,15 @@ def register(app: typer.Typer) -> None:
         plot: Annotated[str | None, typer.Option(help="Write a figure of plasma melatonin (.png/.svg/.pdf).")] = None,
     ) -> None:
         """Run a protocol file: DLMO, DLMOff and CBTmin per day, and each measurement vs the placebo arm."""
+        from pineal.markers import DEFINITION_TEXT
         from pineal.protocols import Protocol
         from pineal.schemas import simulate_json
         from pineal.simulate import run_protocol
 
+        if definition not in DEFINITION_TEXT:  # before any file is read or run
+            from pineal.errors import InputError
+
+            raise InputError("definition", definition, ", ".join(DEFINITION_TEXT))
         proto = Protocol.from_toml(protocol)
         if plot:
             from pineal.plot import _check_path

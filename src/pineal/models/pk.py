@@ -467,9 +467,13 @@ def sample_subjects(n: int, subject: Subject | None = None, seed: int | None = 0
     n = int(n)
     if subject is not None and not isinstance(subject, Subject):
         raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject or None")
-    if seed is not None:
-        limits.check_number(seed, "seed", 0, 2**63 - 1, "None or a whole number >= 0", integer=True)
-        seed = int(seed)
+    allowed = "None, a whole number >= 0, or a list of up to 8 of them (e.g. [seed, chunk] for a trial's chunks)"
+    if isinstance(seed, (list, tuple)):
+        if not 1 <= len(seed) <= 8:
+            raise InputError("seed", seed, allowed)
+        seed = [int(limits.check_number(s, "seed", 0, 2**63 - 1, allowed, integer=True)) for s in seed]
+    elif seed is not None:
+        seed = int(limits.check_number(seed, "seed", 0, 2**63 - 1, allowed, integer=True))
     ps = parameter_set()
     base, _ = individual_parameters(subject or Subject(), ps)
     rng = np.random.default_rng(seed)

@@ -257,6 +257,7 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
             return page(request, "dose.html", form=form)
         try:
             fields = {k: form[k] for k in (*DOSE_FIELDS, *DOSE_FLAGS)}
+            fields["product"] = fields["product"] or None  # '' = no named product: the route's generic curve
             req = DoseRequest.model_validate(fields | {"with": _split(q.get("with", "")),
                                                        "condition": _split(q.get("condition", "")),
                                                        "purpose": q.get("purpose") or None})
@@ -307,13 +308,16 @@ DOSE_FLAGS = ("smoker", "fed", "oral_contraceptive", "pregnant", "breastfeeding"
 def _dose_form(q) -> dict[str, Any]:
     defaults = DoseRequest.model_fields
     def shown(default) -> str:
-        return f"{default:g}" if isinstance(default, float) else str(default)
+        return "" if default is None else f"{default:g}" if isinstance(default, float) else str(default)
 
     form: dict[str, Any] = {k: q.get(k, "" if defaults[k].is_required() else shown(defaults[k].default))
                             for k in DOSE_FIELDS}
     form.update({k: q.get(k) in ("on", "true", "1") for k in DOSE_FLAGS})
     form["with_text"], form["condition_text"], form["purpose_text"] = (q.get("with", ""), q.get("condition", ""),
                                                                        q.get("purpose", ""))
+    from pineal import products
+
+    form["product_choices"] = [(p.id, p.name) for p in products.all_products()]  # the one product library
     return form
 
 
