@@ -43,15 +43,15 @@ def register(app: typer.Typer) -> None:
             _check_path(plot)  # a bad path fails before the run
         out = run_protocol(proto)
         days = out.per_day(definition)
+        placebo_days = out.per_day(definition, arm="placebo") if out.placebo is not None else None
         if plot:
             from pineal.plot import protocol_figure
 
             protocol_figure(out, plot)
         obj = {
             "protocol": proto.name, "source": proto.source, "model": out.treatment.model.name,
-            "days": [{"day": i + 1, **{k: _clock(float(v[i])) for k, v in days.items()},
-                      **{f"{k}_h": (round(float(v[i]), 4) if math.isfinite(v[i]) else None) for k, v in days.items()}}
-                     for i in range(len(days["dlmo"]))],
+            "days": _day_rows(days),
+            "placebo_days": _day_rows(placebo_days) if placebo_days is not None else None,
             "dlmo_definition": DEFINITION_TEXT[definition],
             "measures": [{k: (round(v, 4) if isinstance(v, float) and math.isfinite(v) else
                               (None if isinstance(v, float) else v)) for k, v in m.items()} for m in out.markers()],
@@ -89,3 +89,10 @@ def _print(obj: dict) -> None:
     if obj["plot"]:
         c.print(f"figure: {obj['plot']}")
     c.print(f"[dim]{DISCLAIMER}[/]", highlight=False)
+
+
+def _day_rows(days: dict) -> list[dict]:
+    """Per-day markers as clock times and model hours (None where a day has none)."""
+    return [{"day": i + 1, **{k: _clock(float(v[i])) for k, v in days.items()},
+             **{f"{k}_h": (round(float(v[i]), 4) if math.isfinite(v[i]) else None) for k, v in days.items()}}
+            for i in range(len(days["dlmo"]))]
