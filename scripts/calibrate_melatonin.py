@@ -31,6 +31,8 @@ START).
 
     python3 scripts/calibrate_melatonin.py            # full fit from START (about 20 minutes on 2 cores)
     python3 scripts/calibrate_melatonin.py --check    # evaluate the shipped parameters, print the terms
+    python3 scripts/calibrate_melatonin.py --rerecord # keep the values, re-record their terms after a model
+                                                      # change elsewhere (issue 8: 150-lux home light)
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import math
+import re
 import time
 from pathlib import Path
 
@@ -276,10 +279,23 @@ def _wrap(angle: float) -> float:
     return (angle + math.pi) % (2.0 * math.pi) - math.pi
 
 
-def write(values: dict[str, float], t: dict[str, float], table: list[dict], maxfev: tuple[int, int]) -> None:
+def shipped_table() -> list[dict]:
+    """The stage-2 profile recorded in the shipped file (kept by a warm re-fit)."""
+    rows = []
+    for m in re.finditer(r"^#\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([+-][\d.]+)\s+([\d.]+)$",
+                         OUT.read_text("utf-8"), re.M):
+        ec, hill, r3, r05, adv, loss = map(float, m.groups())
+        rows.append({"log10_ec50": math.log10(ec), "hill": hill, "rmse_3mg": r3, "rmse_0p5mg": r05,
+                     "advance_later_h": adv, "loss": loss})
+    return rows
+
+
+def write(values: dict[str, float], t: dict[str, float], table: list[dict], maxfev: tuple[int, int],
+          note: str = "") -> None:
     lines = [
         "# Written by scripts/calibrate_melatonin.py (do not edit by hand; re-run the script to re-derive).",
         f"# Fit of {_dt.date.today().isoformat()}; least-squares max_nfev: grid {maxfev[0]}, joint {maxfev[1]}.",
+        *([f"# {note}; the full fit from START (no flags) re-derives every value."] if note else []),
         "# Data: Burgess 2008 (27 points), Burgess 2010 (34 points), Zeitzer 2000 suppression (21 points),",
         "# endogenous-profile facts (Sletten 2010, Waldhauser 1988, EN-1). Loss terms at this parameter set:",
         *(f"#   {k} = {v:.4f}" for k, v in t.items()),
@@ -302,12 +318,46 @@ def write(values: dict[str, float], t: dict[str, float], table: list[dict], maxf
     OUT.write_text("\n".join(lines) + "\n", "utf-8")
 
 
+def rerecord(reason: str) -> dict[str, float]:
+    """Keep the fitted values and the profile table; recompute and rewrite the recorded loss terms."""
+    t = terms(shipped())
+    lines = OUT.read_text("utf-8").split("\n")
+    out, done = [], False
+    for line in lines:
+        if re.match(r"^#\s+\w+ = -?[\d.]+$", line):
+            if not done:
+                out.append(f"# Terms re-recorded on {_dt.date.today().isoformat()} ({reason}); values unchanged:")
+                out += [f"#   {k} = {v:.4f}" for k, v in t.items()]
+                out.append(f"#   loss = {loss_of(t):.5f}")
+                done = True
+            continue
+        out.append(line)
+    OUT.write_text("\n".join(out), "utf-8")
+    return t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="only evaluate the shipped parameters")
     ap.add_argument("--grid-evals", type=int, default=12, help="least-squares iterations per profile point")
     ap.add_argument("--joint-evals", type=int, default=150, help="least-squares iterations of the joint fit")
+    ap.add_argument("--rerecord", metavar="REASON", help="re-record the terms of the shipped values")
+    ap.add_argument("--warm", metavar="NAMES", help="comma-separated parameters (search coordinates) to refit "
+                    "from the shipped values after a model change elsewhere; the other values stay")
     args = ap.parse_args()
+    if args.warm:
+        names = tuple(args.warm.split(","))
+        values = solve(names, shipped(), args.joint_evals)
+        t = terms(values)
+        write(values, t, shipped_table(), (args.grid_evals, args.joint_evals),
+              note=f"warm re-fit of {', '.join(names)} from the previous fit (issue 8: 150-lux home light)")
+        for k, v in t.items():
+            print(f"{k:22s} {v:10.4f}")
+        return
+    if args.rerecord:
+        for k, v in rerecord(args.rerecord).items():
+            print(f"{k:22s} {v:10.4f}")
+        return
     if args.check:
         t = terms(shipped())
         for k, v in t.items():

@@ -17,13 +17,16 @@ def cli(*args):
 
 def test_json_and_plot(tmp_path):
     fig = tmp_path / "run.png"
-    r = cli("simulate", str(EXAMPLES / "burgess2010.toml"), "--json", "--plot", str(fig))
+    r = cli("simulate", str(EXAMPLES / "burgess2010.toml"), "--json", "--plot", str(fig), "--definition", "saliva_3")
     assert r.returncode == 0, r.stderr
     obj = json.loads(r.stdout)
     assert obj["protocol"] == "burgess2010" and obj["model"] == "hannay2019+melatonin"
     assert len(obj["days"]) == 6 and "not medical advice" in obj["disclaimer"]
     assert {"dlmo", "dlmoff", "cbtmin", "dlmo_h"} <= set(obj["days"][0])
     final = next(m for m in obj["measures"] if m["day"] == 5)
+    # the placebo arm's per-day table too (issue 8); its day-5 DLMO is the measurement's placebo value
+    assert len(obj["placebo_days"]) == 6
+    assert obj["placebo_days"][4]["dlmo_h"] == pytest.approx(final["placebo_h"], abs=1e-3)
     assert final["shift_h"] == pytest.approx(final["placebo_h"] - final["treatment_h"], abs=1e-3)
     assert fig.stat().st_size > 10_000
 

@@ -24,7 +24,7 @@ def test_examples_load(name):
     assert p.episodes(placebo=True).doses == ()
     # ultradian: a 1.5 h sleep every 4 h on days 2-4, plus the last home night
     assert len(ep.sleep) == 1 + 3 * 6
-    assert p.model.habitual.sleep == "23:00" and p.model.habitual.lux == 500
+    assert p.model.habitual.sleep == "23:00" and p.model.habitual.lux == 150
 
 
 def mutate(path, value):

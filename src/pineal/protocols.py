@@ -35,8 +35,22 @@ class _Strict(BaseModel):
     _numbers_are_not_bools = model_validator(mode="before")(limits.reject_bool_numbers)
 
 
+_HHMMSS = re.compile(r"^\s*(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)\s*$")
+
+
+def clock_hours(text: str, field: str = "time") -> float:
+    """'HH:MM' or 'HH:MM:SS' (format v2: seconds, e.g. 15-s pulses) -> hours after midnight."""
+    m = _HHMMSS.match(text) if isinstance(text, str) else None
+    if m is None:
+        return parse_clock_hours(text, field)
+    hh, mm, ss = int(m.group(1)), int(m.group(2)), float(m.group(3))
+    if hh > 23 or mm > 59 or ss >= 60:
+        raise InputError(field, text, "a clock time 'HH:MM' or 'HH:MM:SS' (00:00:00-23:59:59)")
+    return hh + mm / 60.0 + ss / 3600.0
+
+
 def _hhmm(v: str) -> str:
-    parse_clock_hours(v, "time")
+    clock_hours(v, "time")
     return v
 
 
@@ -45,6 +59,7 @@ class Episode(_Strict):
     end: str
     days: DaySpec = "all"
     every_h: Annotated[float | None, Field(ge=limits.MIN_EVERY_H, le=24)] = None  # repeat within each day (ultradian)
+    shift_h_per_day: Annotated[float, Field(ge=-12, le=12)] = 0.0  # v2: the episode moves this much each day
 
     _check_start = field_validator("start", "end")(_hhmm)
 
@@ -55,6 +70,24 @@ class Sleep(Episode):
 
 class Light(Episode):
     lux: Annotated[float, Field(ge=0, le=1e5)]
+    # v2: a pulse train inside [start, end): `count` pulses of `on_min` minutes separated by `off_min` minutes
+    # (off periods keep the background); all three or none
+    count: Annotated[int | None, Field(ge=1, le=1000)] = None
+    on_min: Annotated[float | None, Field(gt=0, le=1440)] = None
+    off_min: Annotated[float | None, Field(ge=0, le=1440)] = None
+
+    @model_validator(mode="after")
+    def _train(self):
+        given = [v is not None for v in (self.count, self.on_min, self.off_min)]
+        if any(given) and not all(given):
+            raise ValueError("a pulse train needs count, on_min and off_min together")
+        if all(given):
+            length = ((clock_hours(self.end) - clock_hours(self.start)) % 24.0 or 24.0) * 60.0
+            need = self.count * self.on_min + (self.count - 1) * self.off_min
+            if need > length + 1e-6:
+                raise ValueError(f"{self.count} pulses of {self.on_min} min with {self.off_min} min between "
+                                 f"need {need:g} min, more than the {length:g}-min window {self.start}-{self.end}")
+        return self
 
 
 class DoseEntry(_Strict):
@@ -87,6 +120,13 @@ class Measure(_Strict):
     day: int
     definition: Literal["plasma_10", "saliva_3", "saliva_4", "phase"] = "plasma_10"
 
+    @model_validator(mode="after")
+    def _offset_needs_threshold(self):
+        if self.marker == "dlmoff" and self.definition == "phase":
+            raise ValueError("dlmoff is a melatonin threshold crossing: definition plasma_10, saliva_3 or "
+                             "saliva_4 (there is no phase-convention offset)")
+        return self
+
 
 class Reference(_Strict):
     placebo: bool = True
@@ -114,7 +154,18 @@ class Meta(_Strict):
     cite: str = ""
     days: Annotated[int, Field(ge=1, le=366)]
     background_lux: Annotated[float, Field(ge=0, le=1e5)] = 150.0  # light while awake, unless a light episode says
-    timezone: str = "UTC"
+    timezone: str = "UTC"  # IANA zone the clock times are local to (validated; see docs/protocols.md)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise ValueError(f"an IANA time zone such as 'Europe/London' or 'UTC', not {v!r}") from None
+        return v
 
 
 class ProtocolModel(_Strict):
@@ -183,11 +234,18 @@ class Episodes:
 
 
 def _intervals(item: Episode, n_days: int, field: str) -> list[tuple[float, float]]:
-    s, e = parse_clock_hours(item.start), parse_clock_hours(item.end)
+    """Absolute-hour intervals of an episode: per listed day, moved ``shift_h_per_day`` × (day − first day),
+    repeated ``every_h`` within the day, split into a pulse train (lights). An episode crossing midnight with
+    ``days = "all"`` also covers the end of the night before day 1 (from hour 0), so day 1 does not start
+    awake inside the habitual night."""
+    s, e = clock_hours(item.start), clock_hours(item.end)
     length = (e - s) % 24.0 or 24.0
+    days = expand_days(item.days, n_days, field)
     out = []
-    for d in expand_days(item.days, n_days, field):
-        base = (d - 1) * 24.0 + s
+    starts = [(d - 1) * 24.0 + s + (d - days[0]) * item.shift_h_per_day for d in days]
+    if item.days == "all" and s + length > 24.0 and not item.every_h:
+        starts.insert(0, starts[0] - 24.0 - item.shift_h_per_day)
+    for base in starts:
         if item.every_h:
             k = 0
             while k * item.every_h < 24.0 - 1e-9:
@@ -195,7 +253,10 @@ def _intervals(item: Episode, n_days: int, field: str) -> list[tuple[float, floa
                 k += 1
         else:
             out.append((base, base + length))
-    return out
+    if isinstance(item, Light) and item.count:
+        on, period = item.on_min / 60.0, (item.on_min + item.off_min) / 60.0
+        out = [(a + k * period, a + k * period + on) for a, _ in out for k in range(item.count)]
+    return [(max(a, 0.0), b) for a, b in out if b > 0.0]
 
 
 class Protocol:
@@ -288,13 +349,14 @@ class Protocol:
         for s in m.sleep:
             for iv in _intervals(s, n, "sleep"):
                 sleep_lux[iv] = s.lux
+        # file order is kept: where light episodes overlap, the one listed later in the file wins
         light = [Interval(a, b, li.lux) for i, li in enumerate(m.light) for a, b in _intervals(li, n, f"light[{i}]")]
         doses = [] if placebo else sorted(
-            (pk.Dose.parse(d.amount, (day - 1) * 24.0 + parse_clock_hours(d.time), d.route, d.duration_h)
+            (pk.Dose.parse(d.amount, (day - 1) * 24.0 + clock_hours(d.time), d.route, d.duration_h)
              for d in m.dose for day in expand_days(d.days, n)), key=lambda d: d.time_h)
         return Episodes(hours=n * 24.0, background_lux=m.protocol.background_lux,
                         sleep=tuple(Interval(a, b, sleep_lux[(a, b)]) for a, b in sleep),
-                        light=tuple(sorted(light, key=lambda iv: iv.start_h)), doses=tuple(doses))
+                        light=tuple(light), doses=tuple(doses))
 
 
 def _clock(h: float) -> str:

@@ -24,7 +24,7 @@ N_INPUTS = 3
 CHANNELS = ("lux", "sleep", "exogenous_pg_ml")
 
 #: light assumed while awake on an ordinary day indoors (every experiment and report states it)
-ROOM_LUX = 500.0
+ROOM_LUX = 150.0
 #: dim light of a phase assessment, "< 5 lux": melatonin is sampled in it, since room light suppresses it
 ASSESSMENT_LUX = 3.0
 

@@ -162,11 +162,15 @@ def simulate_json(proto, definition: str = "plasma_10", plot: str | None = None,
     if definition not in DEFINITION_TEXT:
         raise InputError("definition", definition, ", ".join(DEFINITION_TEXT))
     out = out if out is not None else run_protocol(proto)
-    days = out.per_day(definition)
+
+    def day_rows(days: dict) -> list[dict]:
+        return [{"day": i + 1, **{k: _clock_or_none(float(v[i])) for k, v in days.items()},
+                 **{f"{k}_h": _plain(float(v[i])) for k, v in days.items()}} for i in range(len(days["dlmo"]))]
+
     return {
         "protocol": proto.name, "source": proto.source, "model": out.treatment.model.name,
-        "days": [{"day": i + 1, **{k: _clock_or_none(float(v[i])) for k, v in days.items()},
-                  **{f"{k}_h": _plain(float(v[i])) for k, v in days.items()}} for i in range(len(days["dlmo"]))],
+        "days": day_rows(out.per_day(definition)),
+        "placebo_days": day_rows(out.per_day(definition, arm="placebo")) if out.placebo is not None else None,
         "dlmo_definition": DEFINITION_TEXT[definition],
         "measures": [{k: _plain(v) for k, v in m.items()} for m in out.markers()],
         "placebo_reference": out.placebo is not None,

@@ -44,12 +44,14 @@ class Result:
     times: np.ndarray | None = None
     states: np.ndarray | None = None  # (S, n_rec, n_state)
     sleep_onset: float | None = None  # clock hours, for phase_angle()
+    sleep_wake: float | None = None  # clock hours, for cbtmin_in_sleep()
     levels: np.ndarray | None = None  # (L,) plasma thresholds of onsets/offsets, pg/mL
     onsets: np.ndarray | None = None  # (S, L, n)
     offsets: np.ndarray | None = None  # (S, L, n)
     exogenous: np.ndarray | None = None  # (S, n_rec) plasma melatonin from doses at `times`, pg/mL
     t0: float = 0.0  # model hour of the start (day 1 starts here)
     notes: list[str] = field(default_factory=list)  # caveats (e.g. a clock that did not entrain)
+    traits: dict | None = None  # a virtual population's drawn traits per subject (pineal.population)
     saliva_ratio: float = field(default_factory=lambda: pk.parameter_set()["saliva_plasma_ratio"])
 
     @property
@@ -109,6 +111,26 @@ class Result:
         if onset is None:
             raise InputError("sleep_onset", None, "a clock time 'HH:MM' (no sleep schedule was given)")
         return markers.phase_angle(self.dlmo(definition=definition), onset)
+
+    def percentiles(self, values, q=(5, 25, 50, 75, 95)) -> dict[str, float]:
+        """Percentiles across subjects of per-subject values, e.g. ``res.percentiles(res.dlmo()[:, -1] % 24)``."""
+        from pineal.population import percentiles
+
+        return percentiles(values, q)
+
+    def cbtmin_in_sleep(self, sleep: tuple[str, str] | None = None, day: int = -1) -> float:
+        """Share of subjects whose CBTmin on ``day`` (default the last) falls inside the sleep episode
+        (clock times; default the run's daily sleep), a marker of circadian alignment."""
+        if sleep is None:
+            if self.sleep_onset is None or self.sleep_wake is None:
+                raise InputError("sleep", None, "(onset, wake) clock times: this run had no daily sleep schedule")
+            onset, wake = self.sleep_onset, self.sleep_wake
+        else:
+            onset, wake = (parse_clock_hours(x, "sleep") for x in sleep)
+        c = np.atleast_2d(self.cbtmin())[:, day] % 24.0
+        ok = np.isfinite(c)
+        inside = ((c - onset) % 24.0) < ((wake - onset) % 24.0)
+        return float(np.mean(inside[ok])) if ok.any() else float("nan")
 
     def state(self, name: str) -> np.ndarray:
         """Recorded time series of one state variable (needs record_every)."""
@@ -174,8 +196,8 @@ def exogenous_input(doses: Sequence[pk.Dose], pk_vec: np.ndarray, start_h: float
     """Plasma melatonin that ``doses`` add over [start_h, start_h + hours): (edges, means over each solver step)
     and the 1-min curve (t, c), times in model hours."""
     shifted = [replace(d, time_h=d.time_h - start_h) for d in doses]
-    run = pk.simulate(shifted, hours=hours, dt_h=PK_STEP_H, subjects=pk_vec[None, :])
-    t, c = run.t_h + start_h, run.plasma_pg_ml[0]
+    t, c = _pk_curve(shifted, pk_vec, hours)
+    t = t + start_h
     per = max(1, round(dt / PK_STEP_H))
     n_blocks = (c.size - 1) // per
     seg = step_means(c, dt)
@@ -193,6 +215,32 @@ def step_means(c: np.ndarray, dt: float) -> np.ndarray:
     n_blocks = (c.shape[-1] - 1) // per
     mid = 0.5 * (c[..., :-1] + c[..., 1:])[..., : n_blocks * per]
     return mid.reshape(*c.shape[:-1], n_blocks, per).mean(axis=-1)
+
+
+PK_CHUNK_H = 720.0  # doses are simulated in 30-day groups (the PK model runs at most 60 days at a time)
+PK_TAIL_H = 120.0  # how long after its group a dose's plasma is followed (longest infusion/patch 72 h + washout)
+
+
+def _pk_curve(doses: Sequence[pk.Dose], pk_vec: np.ndarray, hours: float) -> tuple[np.ndarray, np.ndarray]:
+    """Plasma melatonin (pg/mL) that ``doses`` add on a 1-min grid over [0, hours), for any protocol length:
+    elimination is linear, so groups of doses are simulated separately and summed."""
+    n = round(hours / PK_STEP_H)
+    t = np.arange(n + 1) * PK_STEP_H
+    c = np.zeros(n + 1)
+    groups: dict[int, list[pk.Dose]] = {}
+    for d in doses:
+        groups.setdefault(max(0, int(d.time_h // PK_CHUNK_H)), []).append(d)
+    for g, ds in groups.items():
+        t0 = g * PK_CHUNK_H
+        span = min(hours - t0, PK_CHUNK_H + PK_TAIL_H)
+        if span <= 0:
+            continue
+        run = pk.simulate([replace(d, time_h=d.time_h - t0) for d in ds], hours=span, dt_h=PK_STEP_H,
+                          subjects=pk_vec[None, :])
+        i0 = round(t0 / PK_STEP_H)
+        m = min(run.plasma_pg_ml.shape[1], n + 1 - i0)
+        c[i0:i0 + m] += run.plasma_pg_ml[0, :m]
+    return t, c
 
 
 def _dose_lists(doses, n: int) -> list[tuple[pk.Dose, ...]]:
@@ -218,7 +266,8 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
              doses=None, subject: pk.Subject | None = None, model: str = DEFAULT_MODEL,
              sleep: tuple[str, str] = ("23:00", "07:00"), lux: float = schedule.ROOM_LUX, params=None,
              subjects: int | None = None, dt: float = 0.1, entrain: bool | Schedule | np.ndarray = True,
-             record_every: int | None = None, start_h: float = 0.0, pk_params: np.ndarray | None = None):
+             record_every: int | None = None, start_h: float = 0.0, pk_params: np.ndarray | None = None,
+             population: int | None = None, seed: int | None = None):
     """Simulate the clock (and melatonin) for ``days``, or run a protocol file (see docs/protocols.md).
 
     protocol: a :class:`pineal.Protocol` or a path to a TOML protocol → a :class:`ProtocolResult` (both arms).
@@ -234,6 +283,9 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
     local midnight of day 1).
     pk_params: per-subject PK parameter rows (e.g. from ``pk.sample_subjects``), one per subject, for the
     plasma curves of the doses (default: the one ``subject``'s parameters for everybody).
+    population, seed: a virtual population of that many subjects drawn from published spreads (period by sex,
+    photic and suppression sensitivity, melatonin amplitude; :mod:`pineal.population`), reproducible with
+    ``seed``; ``Result.traits`` holds the draws, ``Result.percentiles`` summarises any per-subject marker.
     """
     if isinstance(protocol, bool):
         raise InputError("protocol", protocol, "a Protocol, the path of a TOML protocol file, or a number of days")
@@ -267,6 +319,17 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
     if subject is not None and not isinstance(subject, pk.Subject):
         raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject")
     notes: list[str] = []
+    traits = None
+    if population is not None:
+        from pineal.population import draw
+
+        limits.check_number(population, "population", 1, limits.MAX_SUBJECTS, f"a whole number of subjects from 1 "
+                            f"to {limits.MAX_SUBJECTS:,}", integer=True)
+
+        drawn, traits = draw(population, seed, mdl.name)
+        if params is not None and not isinstance(params, Mapping):
+            raise InputError("params", type(params).__name__, "a dict of shared overrides with population=")
+        params = [{**r, **(params or {})} for r in drawn]
     personal, pk_vec = subject_params(mdl, subject)
     if personal:
         params = _with_personal(params, personal)
@@ -331,7 +394,8 @@ def simulate(protocol=None, *, days: float | None = None, light: Schedule | Sequ
     return Result(model=mdl, days=days, dt=dt, events=run.cbtmin, cbt_to_dlmo=c2d, y_end=run.y_end,
                   times=run.times, states=run.states, sleep_onset=parse_clock_hours(sleep[0], "sleep")
                   if light is daily or entrain is True else None, levels=run.levels, onsets=run.onsets,
-                  offsets=run.offsets, exogenous=exo, t0=start_h, notes=notes)
+                  offsets=run.offsets, exogenous=exo, t0=start_h, notes=notes, traits=traits,
+                  sleep_wake=parse_clock_hours(sleep[1], "sleep") if light is daily or entrain is True else None)
 
 
 def _entrained(mdl: ClockModel, target: Schedule, p: np.ndarray, dt: float, n: int) -> tuple[np.ndarray, list[str]]:
@@ -451,9 +515,11 @@ class ProtocolResult:
             out.append(row)
         return out
 
-    def per_day(self, definition: str | None = None) -> dict[str, np.ndarray]:
-        """DLMO, DLMOff and CBTmin per day of the intervention arm (hours from the start)."""
-        r = self.treatment
+    def per_day(self, definition: str | None = None, arm: str = "treatment") -> dict[str, np.ndarray]:
+        """DLMO, DLMOff and CBTmin per day of one arm ('treatment' or 'placebo'; hours from the start)."""
+        r = self.treatment if arm == "treatment" else self.placebo
+        if r is None:
+            raise InputError("arm", arm, "'treatment', or 'placebo' for a protocol with a placebo reference")
         d = definition or r.default_definition()
         out = {"dlmo": r.dlmo(definition=d), "cbtmin": r.cbtmin()}
         if r.model.has_melatonin and d != "phase":

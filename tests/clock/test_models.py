@@ -84,8 +84,9 @@ def test_sthilaire_psi_cx_is_zero_at_cbtmin():
 
     m = clock.get("sthilaire2007")
     p = m.vector()
-    y0 = solver.entrain(m, schedule.daily(), p)
-    run = solver.integrate(m, schedule.daily(), y0, p, 48.0, dt=0.01, record_every=1, cbt_offset=m.cbt_offset())
+    day = schedule.daily(lux=500.0)  # St Hilaire's own entrainment case (bright days: a near-sinusoidal cycle)
+    y0 = solver.entrain(m, day, p)
+    run = solver.integrate(m, day, y0, p, 48.0, dt=0.01, record_every=1, cbt_offset=m.cbt_offset())
     cbt = run.cbtmin[0][0]
     i = int(np.argmin(np.abs(run.times - cbt)))
     psi = psi_cx(run.states[0, i, 0], run.states[0, i, 1], p)

@@ -31,7 +31,8 @@ def test_daily_expanded_and_episode():
 def test_episode_on_periodic_schedule_expands():
     s = schedule.daily().with_light(110.0, 111.0, 10000.0)
     assert s.period == 0
-    assert s.lux([109.5, 110.5, 111.5, 110.5 + 24, 99.5]).tolist() == [500.0, 10000.0, 500.0, 500.0, 0.0]
+    room = schedule.ROOM_LUX
+    assert s.lux([109.5, 110.5, 111.5, 110.5 + 24, 99.5]).tolist() == [room, 10000.0, room, room, 0.0]
 
 
 @pytest.mark.parametrize("bad", [-1.0, math.nan, math.inf])

@@ -79,6 +79,8 @@ REGISTRY: dict[str, str] = {
     "burgess_doses": "pineal.experiments.burgess_doses",
     "lewy1992": "pineal.experiments.lewy1992",
     "wirzjustice2004": "pineal.experiments.wirzjustice2004",
+    "multiday": "pineal.experiments.multiday",
+    "population_spread": "pineal.experiments.population_spread",
 }
 
 

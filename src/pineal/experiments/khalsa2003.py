@@ -30,12 +30,12 @@ def crossover(x: np.ndarray, y: np.ndarray) -> float:
     return float(xs[np.argmin(np.abs(xs))])
 
 
-def run(model: str = DEFAULT_MODEL, n_phases: int = 48) -> Outcome:
+def run(model: str = DEFAULT_MODEL, n_phases: int = 48, params=None) -> Outcome:
     data = load("khalsa2003_light_prc.json")["data"]
-    cbt0, _ = baseline(model, BACKGROUND)
+    cbt0, _ = baseline(model, BACKGROUND, params=params)
     x = np.linspace(-12.0, 12.0, n_phases + 1)
     centres = cbt0 + x
-    shifts = pulse_shifts(model, centres - DURATION / 2, centres + DURATION / 2, LUX, BACKGROUND)
+    shifts = pulse_shifts(model, centres - DURATION / 2, centres + DURATION / 2, LUX, BACKGROUND, params=params)
     p2t = float(np.nanmax(shifts) - np.nanmin(shifts))
     xc = crossover(x, shifts)
     before = float(np.nanmean(shifts[(x >= -6) & (x <= -2)]))

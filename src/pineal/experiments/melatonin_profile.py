@@ -38,10 +38,6 @@ _SECRETION = (
     "figures [S] whose own steady-state check (validation.md EN-5) gives only 31-50 pg/mL")
 KNOWN_MISSES = {
     "EN-4 secretion per night": _SECRETION, "EN-4 peak secretion rate": _SECRETION,
-    "CL-3/NU-7 CBTmin - plasma DLMO": (
-        "5.9 h against the 7 h convention (Crowley 2003; no measured interval was located, validation.md §10): the "
-        "fit puts the plasma DLMO 2.0 h before sleep as measured, and the CBTmin, which also had to give a 24.18-h "
-        "free-running period, at 02:55, 5 min before CL-3's 03:00-05:00"),
 }
 
 

@@ -21,14 +21,14 @@ DEFAULT_MODEL = "hannay2019"
 DURATION, LUX, BACKGROUND, DRIFT = 1.0, 7997.0, 3.0, 0.54
 
 
-def run(model: str = DEFAULT_MODEL, n_phases: int = 48) -> Outcome:
+def run(model: str = DEFAULT_MODEL, n_phases: int = 48, params=None) -> Outcome:
     data = load("prc_light_sthilaire2012_1h.json")["data"]
     pts = np.asarray(data["points_x_h_rel_DLMO_y_shift_h"], dtype=float)
-    _, dlmo0 = baseline(model, BACKGROUND)
+    _, dlmo0 = baseline(model, BACKGROUND, params=params)
     grid = np.linspace(-12.0, 12.0, n_phases + 1)
     x = np.concatenate([grid, pts[:, 0]])
     mids = dlmo0 + x
-    shifts = pulse_shifts(model, mids - DURATION / 2, mids + DURATION / 2, LUX, BACKGROUND)
+    shifts = pulse_shifts(model, mids - DURATION / 2, mids + DURATION / 2, LUX, BACKGROUND, params=params)
     curve, at_points = shifts[: grid.size], shifts[grid.size:]
     rms = float(np.sqrt(np.mean((at_points - DRIFT - pts[:, 1]) ** 2)))
     p2t = float(np.nanmax(curve) - np.nanmin(curve))

@@ -35,10 +35,10 @@ def half_max_lux(lux: np.ndarray, delay: np.ndarray, low: float, high: float) ->
     return float(10 ** (lg[i - 1] + f * (lg[i] - lg[i - 1])))
 
 
-def run(model: str = DEFAULT_MODEL, n_levels: int = 25) -> Outcome:
-    cbt0, _ = baseline(model, BACKGROUND)
+def run(model: str = DEFAULT_MODEL, n_levels: int = 25, params=None) -> Outcome:
+    cbt0, _ = baseline(model, BACKGROUND, params=params)
     lux = np.unique(np.concatenate([np.logspace(np.log10(3.0), 4.0, n_levels), [9000.0]]))
-    delay = -pulse_shifts(model, cbt0 - 6.75, cbt0 - 0.25, lux, BACKGROUND)
+    delay = -pulse_shifts(model, cbt0 - 6.75, cbt0 - 0.25, lux, BACKGROUND, params=params)
     ed50 = half_max_lux(lux, delay, 3.0, 9000.0)
     d9000 = float(delay[lux == 9000.0][0])
     note = f"model {model}; entrained at {DAY_LUX:.0f} lux days; 10-lux background; exposure CBTmin-6.75..-0.25 h"

@@ -1,10 +1,11 @@
 """The whole system in one state vector: Hannay 2019 clock + pineal and plasma melatonin + melatonin forcing.
 
-    state (R, ψ, n, H₁, H₂); inputs (lux, sleep, exogenous plasma melatonin C_exo in pg/mL)
+    state (R, ψ, n, H₁, H₂, L); inputs (lux, sleep, exogenous plasma melatonin C_exo in pg/mL)
 
     d(R, ψ, n)/dt = Hannay 2019 (light)                                   models/clock/hannay2019.py
                     + melatonin forcing of M(H₂ + C_exo)                  models/coupling.py
     d(H₁, H₂)/dt  = pineal synthesis gated by ψ, suppressed by light       models/melatonin.py
+    dL/dt         = (B̂ − L)/τ: light history, dividing the light drive by 1 + k L   (params/light_pathway.toml)
 
 The exogenous plasma level comes from the PK model (``models/pk.py``) as an input: melatonin elimination is
 linear, so a dose's plasma melatonin adds to the body's own, and the clock feels the sum. Parameters: the
@@ -21,15 +22,16 @@ import numba as nb
 import numpy as np
 
 from pineal.models import coupling, melatonin
-from pineal.models.clock import MARKER_PHASE, ClockModel
+from pineal.models.clock import MARKER_PHASE, ClockModel, light
 from pineal.models.clock import hannay2019 as hannay
 from pineal.models.clock.light import drive
 
 NAME = "hannay2019+melatonin"
 N_CLOCK = 16  # length of Hannay's packed vector
 (BETA_IP, K_EL, A_SYN, PSI_ON, WINDOW, DELTA, RAMP_NORM, R_OFF, M_SUP, H1_FLOOR, B1H, C1, S1, B2H, C2, S2, EPS,
- EC50, HILL) = range(N_CLOCK, N_CLOCK + 19)
-H1, H2 = 3, 4
+ EC50, HILL, SUP_DIRECT, SUP_ED50, SUP_HILL, SUP_GAIN, NP_RHO, HIST_K, HIST_RATE,
+ G_SCALE) = range(N_CLOCK, N_CLOCK + 27)
+H1, H2, HIST = 3, 4, 5
 PG_ML_PER_PMOL_L = 1.0 / 4.305  # models.md conventions (molar mass 232.28 g/mol)
 
 
@@ -66,6 +68,8 @@ def pack(v) -> np.ndarray:
         0.5 * v["forcing_B1"], math.cos(v["forcing_theta1"]), math.sin(v["forcing_theta1"]),
         0.5 * v["forcing_B2"], math.cos(v["forcing_theta2"]), math.sin(v["forcing_theta2"]), v["forcing_epsilon"],
         v["drive_ec50_pg_ml"], v["drive_hill"],
+        v["suppression_direct"], v["suppression_ed50_lux"], v["suppression_hill"], v["suppression_direct_gain"],
+        v["nonphotic_rho"], v["history_gain_k"], 1.0 / v["history_tau_h"], v["photic_sensitivity"],
     ]
     return np.concatenate([hannay.pack(v), np.array(mel)])
 
@@ -78,7 +82,10 @@ def prepare(u, p, a):
 @nb.njit(cache=True, inline="always")
 def rhs(t, y, a, p, dydt):
     """Clock (Hannay 2019 with light) + melatonin forcing + pineal and plasma compartments, one subject."""
-    hannay.rhs(t, y, a, p, dydt)
+    bhat = drive(p[hannay.G], a[0], y[2])
+    # light history (Burgess 2013, Chang 2013): the drive is divided by 1 + k L, L a leaky mean of B̂ over τ
+    hannay.oscillator(y, a[0], bhat * p[G_SCALE] / (1.0 + p[HIST_K] * y[HIST]), p, dydt)
+    dydt[HIST] = (bhat - y[HIST]) * p[HIST_RATE]
     r = y[0]
     psi = y[1]
     h1 = y[H1]
@@ -88,9 +95,17 @@ def rhs(t, y, a, p, dydt):
         mr, mpsi = hannay.harmonic_forcing(m, r, psi, p[B1H], p[C1], p[S1], p[B2H], p[C2], p[S2], p[EPS])
         dydt[0] += mr
         dydt[1] += mpsi
+    if p[NP_RHO] != 0.0:
+        nr, npsi = light.nonphotic(r, psi, a[1], p[NP_RHO])
+        dydt[0] += nr
+        dydt[1] += npsi
     synth = melatonin.synthesis(psi, p[A_SYN], p[PSI_ON], p[WINDOW], p[DELTA], p[RAMP_NORM], p[R_OFF])
-    bhat = drive(p[hannay.G], a[0], y[2])
-    dydt[H1] = melatonin.pineal_rate(h1, synth, bhat, p[M_SUP], p[BETA_IP], p[H1_FLOOR])
+    if p[SUP_DIRECT] > 0.0:  # suppression decoupled from resetting: its own curve in lux (Rahman 2018)
+        lux = light.lux_from_alpha_hill(a[0], p[hannay.A0], p[hannay.I0], p[hannay.P])
+        supp = light.hill(lux, p[SUP_ED50], p[SUP_HILL])
+        dydt[H1] = melatonin.pineal_rate(h1, synth, supp, p[SUP_GAIN], p[BETA_IP], p[H1_FLOOR])
+    else:  # Breslow 2013: the clock's own light drive B
+        dydt[H1] = melatonin.pineal_rate(h1, synth, bhat, p[M_SUP], p[BETA_IP], p[H1_FLOOR])
     dydt[H2] = melatonin.plasma_rate(h1, h2, p[BETA_IP], p[K_EL])
 
 
@@ -105,9 +120,9 @@ def project(y):
 
 MODEL = ClockModel(
     name=NAME, title="Hannay 2019 clock + Breslow 2013 pineal/plasma melatonin + dose-sensitive melatonin forcing",
-    state=("R", "psi", "n", "H1", "H2"), rhs=rhs, prepare=prepare, pack=pack, marker_kind=MARKER_PHASE,
-    marker_index=1, initial=np.array([0.82041911, 1.71383697, 0.52318122, 0.0, 0.0]), marker_level=math.pi,
+    state=("R", "psi", "n", "H1", "H2", "L"), rhs=rhs, prepare=prepare, pack=pack, marker_kind=MARKER_PHASE,
+    marker_index=1, initial=np.array([0.82041911, 1.71383697, 0.52318122, 0.0, 0.0, 0.0]), marker_level=math.pi,
     cite="hannay2019", project=project, level_index=H2,
-    param_sets=("clock/hannay2019", "melatonin", "melatonin_fit"), derived=defaults,
+    param_sets=("clock/hannay2019", "melatonin", "light_pathway", "melatonin_fit"), derived=defaults,
     period_overrides=hannay.period_overrides,
 )

@@ -66,23 +66,28 @@ def harmonic_forcing(b, r, psi, a1h, c1, s1, a2h, c2, s2, sig):
 
 
 @nb.njit(cache=True, inline="always")
-def rhs(t, y, a, p, dydt):
-    """Hannay 2019 right-hand side for one subject."""
+def oscillator(y, alpha, b, p, dydt):
+    """dR/dt, dψ/dt, dn/dt with the light drive ``b`` acting on (R, ψ): B̂ = G α (1 − n) here, scaled by light
+    history in the system model (models/system.py). Process L itself (dn/dt) is not scaled."""
     r = y[0]
     psi = y[1]
     n = y[2]
-    alpha = a[0]
     r4 = r * r * r * r
     dr = -p[DEC] * r + p[KC] * r * (1.0 - r4)
     dpsi = p[W0] + p[KS] * (1.0 + r4)
     if alpha > 0.0:
-        lr, lpsi = harmonic_forcing(drive(p[G], alpha, n), r, psi, p[A1H], p[CL1], p[SL1], p[A2H], p[CL2], p[SL2],
-                                    p[SIG])
+        lr, lpsi = harmonic_forcing(b, r, psi, p[A1H], p[CL1], p[SL1], p[A2H], p[CL2], p[SL2], p[SIG])
         dr += lr
         dpsi += lpsi
     dydt[0] = dr
     dydt[1] = dpsi
     dydt[2] = dn_dt(alpha, n, p[DELTA])
+
+
+@nb.njit(cache=True, inline="always")
+def rhs(t, y, a, p, dydt):
+    """Hannay 2019 right-hand side for one subject."""
+    oscillator(y, a[0], drive(p[G], a[0], y[2]), p, dydt)
 
 
 def free_running_period(v) -> float:

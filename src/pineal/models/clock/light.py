@@ -7,6 +7,8 @@ The forms of α(I) differ by model and live here so no equation appears twice.
 
 from __future__ import annotations
 
+import math
+
 import numba as nb
 
 
@@ -51,3 +53,35 @@ def drive(g, alpha, n):
 def gated_drive(g, alpha, n, b, x, xc):
     """Light drive to a Kronauer-family oscillator, B = G α (1 − n)(1 − b x)(1 − b x_c) (models.md §1)."""
     return drive(g, alpha, n) * (1.0 - b * x) * (1.0 - b * xc)
+
+
+@nb.njit(cache=True, inline="always")
+def lux_from_alpha_hill(alpha, alpha0, i0, p):
+    """The illuminance behind Hannay's α(I) = α₀ I^p/(I^p + I₀) (its exact inverse; 0 for α ≤ 0)."""
+    if alpha <= 0.0:
+        return 0.0
+    return (i0 * alpha / (alpha0 - alpha)) ** (1.0 / p)
+
+
+@nb.njit(cache=True, inline="always")
+def hill(lux, ed50, h):
+    """Fraction of the maximal response at ``lux``: I^h/(I^h + ED50^h) (melatonin suppression, Phillips 2019)."""
+    if lux <= 0.0:
+        return 0.0
+    x = (lux / ed50) ** h
+    return x / (1.0 + x)
+
+
+@nb.njit(cache=True, inline="always")
+def nonphotic(r, psi, sleep, rho):
+    """St Hilaire et al. 2007's non-photic (sleep/wake) drive, in Hannay's amplitude-phase coordinates.
+
+    N = (π/12) ρ (1/3 − σ)(1 − tanh(10 x)), x = R cos ψ (the Kronauer x; minimum at CBTmin, ψ = π), added to
+    dx/dt as in St Hilaire 2007; σ counts as 0 (awake) inside the wake-maintenance zone, 16.5-21 h after CBTmin
+    measured on the oscillator's own phase (pitfall P10). Returns (dR, dψ) = (cos ψ N, −sin ψ N / R).
+    """
+    ct = ((psi - math.pi) % (2.0 * math.pi)) * 12.0 / math.pi
+    s = 0.0 if 16.5 < ct < 21.0 else sleep
+    c = math.cos(psi)
+    n = math.pi / 12.0 * rho * (1.0 / 3.0 - s) * (1.0 - math.tanh(10.0 * r * c))
+    return c * n, -math.sin(psi) * n / r
