@@ -344,13 +344,15 @@ def main() -> None:
     ap.add_argument("--rerecord", metavar="REASON", help="re-record the terms of the shipped values")
     ap.add_argument("--warm", metavar="NAMES", help="comma-separated parameters (search coordinates) to refit "
                     "from the shipped values after a model change elsewhere; the other values stay")
+    ap.add_argument("--why", default="issue 8: 150-lux home light", help="the model change a --warm re-fit follows "
+                    "(recorded in the file)")
     args = ap.parse_args()
     if args.warm:
         names = tuple(args.warm.split(","))
         values = solve(names, shipped(), args.joint_evals)
         t = terms(values)
         write(values, t, shipped_table(), (args.grid_evals, args.joint_evals),
-              note=f"warm re-fit of {', '.join(names)} from the previous fit (issue 8: 150-lux home light)")
+              note=f"warm re-fit of {', '.join(names)} from the previous fit ({args.why})")
         for k, v in t.items():
             print(f"{k:22s} {v:10.4f}")
         return

@@ -161,3 +161,17 @@ def test_a_year_without_doses_runs(tmp_path):
     assert_clean(code, out, err, s, limit=60)
     assert code == 0, err
     assert len(assert_finite_json(out)["days"]) == 366
+
+
+def test_a_year_with_daily_doses_runs(tmp_path):
+    """Every valid protocol up to 366 days runs, with doses too (the PK model is run in groups of doses)."""
+    path = tmp_path / "year.toml"
+    path.write_text("[protocol]\nname = 'year with doses'\ndays = 366\n[[sleep]]\nstart = '23:00'\nend = '07:00'\n"
+                    "[[dose]]\namount = '0.5 mg'\ntime = '21:00'\ndays = 'all'\n"
+                    "[[measure]]\nmarker = 'dlmo'\nday = 366\n", "utf-8")
+    code, out, err, s = invoke("simulate", str(path), "--json")
+    assert_clean(code, out, err, s, limit=120)
+    assert code == 0, err
+    obj = assert_finite_json(out)
+    assert len(obj["days"]) == 366
+    assert obj["measures"][0]["shift_h"] is not None

@@ -29,7 +29,7 @@ MAX_PK = 20
 #: the model's night peak of the body's own plasma melatonin (pg/mL): pineal.simulate.own_melatonin()[2] for a
 #: 70-kg 30-year-old sleeping 23:00-07:00 in darkness, room light awake. Shipped so that a check needs no clock-solver
 #: run; tests/safety/test_check_speed.py recomputes it from the model.
-MODEL_NIGHT_PEAK_PG_ML = 66.20
+MODEL_NIGHT_PEAK_PG_ML = 67.67
 
 # thousands with commas ("1,000"), a decimal comma ("2,5"), plain decimals
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9},\d{1,2}(?!\d)|\d{1,9}(?:\.\d+)?|\.\d+"
