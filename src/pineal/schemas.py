@@ -218,6 +218,8 @@ def validate_json(names: list[str] | None = None, progress=None) -> dict[str, An
 
 # ----------------------------------------------------------------------------------------------------- cite
 class WorkJSON(_Response):
+    """One :class:`pineal.citations.Work` as JSON (the same fields)."""
+
     key: str
     authors: str
     year: int
@@ -226,6 +228,7 @@ class WorkJSON(_Response):
     doi: str = ""
     url: str = ""
     kind: str = "article"
+    pmid: str = ""
 
 
 class CiteJSON(_Response):
