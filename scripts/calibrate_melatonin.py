@@ -232,11 +232,6 @@ def solve(names, values: dict[str, float], max_nfev: int, body_only: bool = Fals
     return decode(r.x, names, values)
 
 
-def occupancy(c: float, ec50: float, hill: float) -> float:
-    x = (c / ec50) ** hill
-    return x / (1.0 + x)
-
-
 def profile(values: dict[str, float], max_nfev: int) -> tuple[list[dict], dict[str, float]]:
     """Stage 2: for each (EC50, Hill) on the grid, the best forcing coefficients; returns the table and the best."""
     table, best = [], (math.inf, values)

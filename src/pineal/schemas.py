@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pineal.citations import Work
 from pineal.safety.check_schema import CheckReport
 
 __all__ = ["CheckReport", "CheckRequest", "CiteJSON", "DoseJSON", "DoseRequest", "SimulateJSON", "SimulateRequest",
@@ -217,24 +218,10 @@ def validate_json(names: list[str] | None = None, progress=None) -> dict[str, An
 
 
 # ----------------------------------------------------------------------------------------------------- cite
-class WorkJSON(_Response):
-    """One :class:`pineal.citations.Work` as JSON (the same fields)."""
-
-    key: str
-    authors: str
-    year: int
-    title: str
-    journal: str = ""
-    doi: str = ""
-    url: str = ""
-    kind: str = "article"
-    pmid: str = ""
-
-
 class CiteJSON(_Response):
     """`pineal cite --json`: the works behind pineal's parameters."""
 
-    works: list[WorkJSON]
+    works: list[Work]  # the bibliography's own dataclass: one definition of a work's fields
 
 
 def cite_json(set_name: str | None = None) -> dict[str, Any]:

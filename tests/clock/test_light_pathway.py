@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from pineal import schedule, solver
 from pineal.experiments import multiday
 from pineal.models.clock import get
-from pineal.models.clock.light import alpha_hill, hill, lux_from_alpha_hill, nonphotic
+from pineal.models.clock.light import alpha_hill, lux_from_alpha_hill, nonphotic
+from pineal.models.coupling import hill_fraction as hill
 
 MODEL = "hannay2019+melatonin"
 

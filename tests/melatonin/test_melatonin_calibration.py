@@ -6,7 +6,6 @@ has silently moved the results), that every fitted value is marked with the scri
 worse one step away from each fitted value in the script's own coordinates (a minimum, not an arbitrary point).
 """
 
-import importlib.util
 import math
 import re
 from pathlib import Path
@@ -20,11 +19,8 @@ FIT = Path(__file__).resolve().parents[2] / "src" / "pineal" / "params" / "melat
 
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("calibrate_melatonin", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(load_script):
+    return load_script("calibrate_melatonin")
 
 
 def recorded() -> dict[str, float]:

@@ -1,19 +1,13 @@
 """The shipped fitted PK values are re-derived by scripts/calibrate_pk.py from the data."""
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 
 from pineal import params
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "calibrate_pk.py"
 
-
-def test_calibration_script_reproduces_shipped_values(tmp_path):
-    spec = importlib.util.spec_from_file_location("calibrate_pk", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_calibration_script_reproduces_shipped_values(tmp_path, load_script):
+    module = load_script("calibrate_pk")
     fitted = module.main(out=tmp_path / "pk_fit.toml")
     shipped = params.load("pk_fit")
     assert set(fitted) == set(shipped.params)

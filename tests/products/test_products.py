@@ -1,8 +1,6 @@
 """The product library: schema, lookup, errors, fitted values re-derived, and every product's studies."""
 
-import importlib.util
 import math
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +9,6 @@ from pineal.errors import InputError
 from pineal.experiments import products_pk
 from pineal.models import pk
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "calibrate_products.py"
 OUTCOME = products_pk.run()
 
 
@@ -73,10 +70,8 @@ def test_release_h_needs_oral_pr():
     assert e.value.field == "release-h"
 
 
-def test_calibration_script_reproduces_shipped_values(tmp_path):
-    spec = importlib.util.spec_from_file_location("calibrate_products", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_calibration_script_reproduces_shipped_values(tmp_path, load_script):
+    module = load_script("calibrate_products")
     fitted = module.main(out=tmp_path / "products_fit.toml")
     shipped = params.load("products_fit")
     assert set(fitted) == set(shipped.params)

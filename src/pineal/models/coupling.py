@@ -18,9 +18,10 @@ import numba as nb
 
 
 @nb.njit(cache=True, inline="always")
-def occupancy(c, ec50, hill):
-    """Fraction of the maximal melatonin drive at plasma concentration ``c`` (pg/mL)."""
-    if c <= 0.0:
+def hill_fraction(x, half, n):
+    """Fraction of the maximal response at ``x``: x^n/(x^n + half^n). The melatonin drive at plasma concentration x
+    (pg/mL, receptor occupancy) and the decoupled light suppression at x lux (Phillips 2019) both use it."""
+    if x <= 0.0:
         return 0.0
-    x = (c / ec50) ** hill
-    return x / (1.0 + x)
+    r = (x / half) ** n
+    return r / (1.0 + r)

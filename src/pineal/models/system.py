@@ -90,7 +90,7 @@ def rhs(t, y, a, p, dydt):
     psi = y[1]
     h1 = y[H1]
     h2 = y[H2]
-    m = coupling.occupancy(h2 + a[2], p[EC50], p[HILL])
+    m = coupling.hill_fraction(h2 + a[2], p[EC50], p[HILL])
     if m > 0.0:
         mr, mpsi = hannay.harmonic_forcing(m, r, psi, p[B1H], p[C1], p[S1], p[B2H], p[C2], p[S2], p[EPS])
         dydt[0] += mr
@@ -102,7 +102,7 @@ def rhs(t, y, a, p, dydt):
     synth = melatonin.synthesis(psi, p[A_SYN], p[PSI_ON], p[WINDOW], p[DELTA], p[RAMP_NORM], p[R_OFF])
     if p[SUP_DIRECT] > 0.0:  # suppression decoupled from resetting: its own curve in lux (Rahman 2018)
         lux = light.lux_from_alpha_hill(a[0], p[hannay.A0], p[hannay.I0], p[hannay.P])
-        supp = light.hill(lux, p[SUP_ED50], p[SUP_HILL])
+        supp = coupling.hill_fraction(lux, p[SUP_ED50], p[SUP_HILL])
         dydt[H1] = melatonin.pineal_rate(h1, synth, supp, p[SUP_GAIN], p[BETA_IP], p[H1_FLOOR])
     else:  # Breslow 2013: the clock's own light drive B
         dydt[H1] = melatonin.pineal_rate(h1, synth, bhat, p[M_SUP], p[BETA_IP], p[H1_FLOOR])

@@ -64,15 +64,6 @@ def lux_from_alpha_hill(alpha, alpha0, i0, p):
 
 
 @nb.njit(cache=True, inline="always")
-def hill(lux, ed50, h):
-    """Fraction of the maximal response at ``lux``: I^h/(I^h + ED50^h) (melatonin suppression, Phillips 2019)."""
-    if lux <= 0.0:
-        return 0.0
-    x = (lux / ed50) ** h
-    return x / (1.0 + x)
-
-
-@nb.njit(cache=True, inline="always")
 def nonphotic(r, psi, sleep, rho):
     """St Hilaire et al. 2007's non-photic (sleep/wake) drive, in Hannay's amplitude-phase coordinates.
 
