@@ -75,14 +75,14 @@ def habitual(sleep: float, wake: float, days: int, lux: float) -> Arm:
 
 
 def run_arms(arms: list[Arm], hours: float, hab_sleep: float, hab_wake: float, hab_lux: float,
-             model: str = DEFAULT_MODEL, params=None):
+             model: str = DEFAULT_MODEL, params=None, record_every: int | None = None):
     """Integrate every arm from the state entrained to the habitual day; returns the solver Run."""
     mdl = get(model)
     p = mdl.vector(params)
     y0 = solver.entrain(mdl, schedule.daily(hab_sleep, hab_wake, lux=hab_lux), p, dt=DT)
     levels = markers.tracked_levels(pk.parameter_set()["saliva_plasma_ratio"]) if mdl.has_melatonin else ()
     return solver.integrate(mdl, [a.schedule() for a in arms], np.tile(y0, (len(arms), 1)), p, hours, dt=DT,
-                            levels=levels, cbt_offset=mdl.cbt_offset(params))
+                            levels=levels, cbt_offset=mdl.cbt_offset(params), record_every=record_every)
 
 
 def phase_h(model: str, y: np.ndarray) -> np.ndarray:
@@ -205,9 +205,15 @@ def santhi2008(model, params=None, home=None):
                  -4.98 - 0.42, -4.98 + 0.42, "santhi2008", note, "santhi2008")]
 
 
-def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_wake):
+def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_wake, raw=False):
     """Chang 2012 / Dewan 2011 frame: entrained (23:00-07:00, home light), 48-h constant routine at 1 lux from
-    07:00, 8-h sleep, wake in 3 lux, a pulse centred ``centre_after_wake`` h after that wake, 8-h sleep, dim."""
+    07:00, 8-h sleep, wake in 3 lux, a pulse centred ``centre_after_wake`` h after that wake, 8-h sleep, dim.
+
+    ``raw``: the shift as the Brigham 9-day protocol reports it, "the difference in clock time between the two
+    phase estimates" (Rahman 2017) -- the oscillator's phase at 21:00 of the second constant routine minus that
+    at 21:00 of the first, minus the 72 h between them -- which includes the protocol's own drift; otherwise
+    the shift against a control arm without the pulse (the last value returned is then the control's raw drift
+    for ``raw=True``)."""
     wake1 = 7.0 + 48.0 + 8.0
     sl = [(55.0, 63.0), (wake1 + 16.0, wake1 + 24.0)]
     arms = []
@@ -215,18 +221,41 @@ def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_w
         c = wake1 + centre_after_wake - (0.2 if dur < 0.5 else 0.0)
         arms.append(Arm([(0.0, 7.0, 0.0), (c - dur / 2, c + dur / 2, lx)], [(0.0, 7.0), *sl], 1.0))
     arms.append(Arm([(0.0, 7.0, 0.0)], [(0.0, 7.0), *sl], 1.0))
-    run = run_arms(arms, wake1 + 24.0 + 12.0, 23.0, 7.0, HOME_LUX, model, params)
-    return shifts_vs_control(model, run)
+    if not raw:
+        run = run_arms(arms, wake1 + 24.0 + 12.0, 23.0, 7.0, HOME_LUX, model, params)
+        return shifts_vs_control(model, run)
+    first, second = 21.0, 3 * 24.0 + 21.0  # DLMO assessments: evening of CR 1 and of CR 2 (after wake1 + 24)
+    run = run_arms(arms, second + 0.5, 23.0, 7.0, HOME_LUX, model, params, record_every=1)
+    mdl = get(model)
+    ph = np.array([np.interp([first, second], run.times, run.states[i, :, mdl.marker_index])
+                   for i in range(len(arms))]) * 12.0 / math.pi
+    return ph[:, 1] - ph[:, 0] - (second - first)
+
+
+BRIGHAM_NOTE = ("Arcascope emulation of the Brigham 9-day protocol: 48-h constant routine at 1 lux, 8-h sleep, "
+                "3 lux awake, the pulse centred 8.5 h after wake (a pulse < 0.5 h 12 min earlier); shift = raw "
+                "difference of the phase at 21:00 of the two constant routines (as published: no control "
+                "subtracted), advance +")
 
 
 def chang2012(model, params=None, home=None):
-    s = _constant_routine_pulse(model, params, (0.2, 4.0), (10000.0, 10000.0), 8.5)
-    note = ("Arcascope emulation: 48-h constant routine at 1 lux, 8-h sleep, 3 lux awake, 10,000 lux centred 8.5 h "
-            "after wake (the 12-min pulse 12 min earlier); shift 12 h after the next wake")
+    s = _constant_routine_pulse(model, params, (0.2, 4.0), (10000.0, 10000.0), 8.5, raw=True)
     return [_row("Chang 2012 delay, 0.2 h of 10,000 lux", s[0], "-1.07 ± 0.36 h", "± dispersion",
-                 -1.43, -0.71, "chang2012", note, "chang2012"),
+                 -1.43, -0.71, "chang2012", BRIGHAM_NOTE, "chang2012"),
             _row("Chang 2012 delay, 4.0 h of 10,000 lux", s[1], "-2.65 ± 0.24 h", "± dispersion",
-                 -2.89, -2.41, "chang2012", note, "chang2012")]
+                 -2.89, -2.41, "chang2012", BRIGHAM_NOTE, "chang2012")]
+
+
+def rahman2017(model, params=None, home=None):
+    """A single 15-s or 2-min pulse of 9500 lux in the biological night, or dim control (same 9-day protocol)."""
+    s = _constant_routine_pulse(model, params, (15.0 / 3600.0, 2.0 / 60.0), (9500.0, 9500.0), 8.5, raw=True) * 60
+    note = BRIGHAM_NOTE + "; published medians ± SD"
+    return [_row("Rahman 2017 delay, 15 s of 9500 lux", s[0], "-34.8 ± 47.2 min", "± SD", -82.0, 12.4,
+                 "rahman2017", note, "rahman2017", unit="min"),
+            _row("Rahman 2017 delay, 2 min of 9500 lux", s[1], "-45.4 ± 28.4 min", "± SD", -73.8, -17.0,
+                 "rahman2017", note, "rahman2017", unit="min"),
+            _row("Rahman 2017 dim control: raw shift", s[2], "+22.3 ± 51.3 min (advance)", "± SD", -29.0, 73.6,
+                 "rahman2017", note, "rahman2017", unit="min")]
 
 
 def dewan2011(model, params=None, home=None):
@@ -469,9 +498,9 @@ def duffy2011(model, params=None, home=None):
 
 CASES = {
     "burgess2003": burgess2003, "eastman2005": eastman2005, "santhi2008": santhi2008, "chang2012": chang2012,
-    "gooley2011": gooley2011, "phillips2019": phillips2019, "ohashi2023": ohashi2023, "dewan2011": dewan2011,
-    "burgess2013": burgess2013, "wright2001": wright2001, "wright2013": wright2013, "stothard2017": stothard2017,
-    "duffy2011": duffy2011,
+    "rahman2017": rahman2017, "gooley2011": gooley2011, "phillips2019": phillips2019, "ohashi2023": ohashi2023,
+    "dewan2011": dewan2011, "burgess2013": burgess2013, "wright2001": wright2001, "wright2013": wright2013,
+    "stothard2017": stothard2017, "duffy2011": duffy2011,
 }
 
 
@@ -490,10 +519,11 @@ KNOWN_MISSES = {
     "Santhi 2008 evening sleep + late-night light: advance": (
         "the model advances twice as far as people (bright-light level not in the abstract, 4000 lux assumed); "
         "the delay arm of the same study fits, so no history/gain change fixed one without breaking the other"),
-    "Chang 2012 delay, 0.2 h of 10,000 lux": (
-        "Hannay's Process L gives a 12-min pulse a third of the published delay; raising the dim-adapted gain "
-        "(photic_sensitivity 4 with light history) fits it but over-shifts the multi-day cases"),
-    "Chang 2012 delay, 4.0 h of 10,000 lux": "under-shifts (about -2.0 h); see the 0.2-h row",
+    "Rahman 2017 dim control: raw shift": (
+        "the model's clock drifts -32 min over the 3 days of this protocol, people's advanced +22 min; so the "
+        "Chang and Rahman pulse rows pass on the published raw definition with the model's own pulse effect "
+        "(pulse minus control) a fraction of people's: -0.6 / -5 min for 15 s / 2 min (people about -57 / -68), "
+        "-0.38 h for 12 min (people about -1.4 h). Hannay's Process L barely responds to pulses under 15 min"),
     "Gooley 2011 onset, room light later than dim by": (
         "suppression is calibrated to Zeitzer 2000 (half-maximum ~100 lux, steep), so 100-lux room light masks "
         "little; a decoupled suppression curve at Phillips's 25-30 lux gives +0.6 h but fails Zeitzer's points "
