@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -86,11 +87,31 @@ def run_arms(arms: list[Arm], hours: float, hab_sleep: float, hab_wake: float, h
 
 
 def phase_h(model: str, y: np.ndarray) -> np.ndarray:
-    """Oscillator phase in hours (24/2π per radian) from the end states (S, n)."""
+    """Oscillator phase in hours (24/2π per radian) of states (..., n_state); along a time axis it is unwrapped.
+
+    Hannay's ψ is the phase itself; for the Kronauer family (x, x_c) it is the angle of the limit cycle,
+    atan2(x_c, x) oriented so that it grows with time (models.md: θ of St Hilaire 2007), so phase differences
+    between arms at the same moment compare all four clock models on the same footing."""
     mdl = get(model)
-    if mdl.marker_kind != MARKER_PHASE:
-        raise ValueError(f"{model}: the multi-day cases need a phase-state clock model ({', '.join(MODELS)})")
-    return y[:, mdl.marker_index] * 12.0 / math.pi
+    y = np.asarray(y)
+    if mdl.marker_kind == MARKER_PHASE:
+        return y[..., mdl.marker_index] * 12.0 / math.pi
+    theta = np.unwrap(np.arctan2(y[..., 1], y[..., 0]), axis=-1) if y.ndim > 2 else np.arctan2(y[..., 1], y[..., 0])
+    return _orientation(mdl.name) * theta * 12.0 / math.pi
+
+
+@cache
+def _orientation(model: str) -> float:
+    """+1 if atan2(x_c, x) grows with time on the model's limit cycle, −1 if it shrinks."""
+    mdl = get(model)
+    run = solver.integrate(mdl, schedule.constant(0.0), mdl.initial, mdl.vector(), 2.0, dt=DT, record_every=1)
+    th = np.unwrap(np.arctan2(run.states[0, :, 1], run.states[0, :, 0]))
+    return 1.0 if th[-1] > th[0] else -1.0
+
+
+def phase_at(model: str, run, i: int, times) -> np.ndarray:
+    """Phase in hours (unwrapped) of subject ``i`` of a recorded run at ``times``."""
+    return np.interp(times, run.times, phase_h(model, run.states[i][None, :, :])[0])
 
 
 def shifts_vs_control(model: str, run) -> np.ndarray:
@@ -226,9 +247,7 @@ def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_w
         return shifts_vs_control(model, run)
     first, second = 21.0, 3 * 24.0 + 21.0  # DLMO assessments: evening of CR 1 and of CR 2 (after wake1 + 24)
     run = run_arms(arms, second + 0.5, 23.0, 7.0, HOME_LUX, model, params, record_every=1)
-    mdl = get(model)
-    ph = np.array([np.interp([first, second], run.times, run.states[i, :, mdl.marker_index])
-                   for i in range(len(arms))]) * 12.0 / math.pi
+    ph = np.array([phase_at(model, run, i, [first, second]) for i in range(len(arms))])
     return ph[:, 1] - ph[:, 0] - (second - first)
 
 
@@ -362,7 +381,7 @@ def ohashi2023(model, params=None, home=None):
     p = mdl.vector(params)
     y0 = solver.entrain(mdl, schedule.daily(23.0, 7.0, lux=home), p, dt=DT)
     run = solver.integrate(mdl, Arm(light, sl, home).schedule(), y0, p, 72.0, dt=DT, record_every=1)
-    ph = np.interp([17.0, 41.0, 65.0], run.times, run.states[0, :, mdl.marker_index]) * 12.0 / math.pi
+    ph = phase_at(model, run, 0, [17.0, 41.0, 65.0])
     dim_day, morning_shift = ph[1] - ph[0] - 24.0, ph[2] - ph[1] - 24.0
     note = (f"habitual sleep 23:00-07:00 and {home:.0f} lux days assumed; dim = {DIM:.0f} lux; shift = phase change "
             "between 17:00 assessments minus 24 h; morning light assumed 1 h from wake")
@@ -504,10 +523,16 @@ CASES = {
 }
 
 
+#: cases that read the model's own plasma melatonin (a light-only clock model runs the others)
+MELATONIN_CASES = ("gooley2011", "phillips2019")
+
+
 def rows(model: str = DEFAULT_MODEL, params=None, cases=None, home=None) -> list[ValidationRow]:
     out = []
+    with_melatonin = get(model).has_melatonin
     for name in cases or CASES:
-        out += CASES[name](model, params, home)
+        if with_melatonin or name not in MELATONIN_CASES:
+            out += CASES[name](model, params, home)
     return out
 
 
