@@ -57,6 +57,10 @@ def validate(text, field: str = "text") -> str:
         raise InputError(field, text[:20], TEXT_ALLOWED, "empty")
     if "\x00" in text:
         raise InputError(field, "binary data", TEXT_ALLOWED, "contains NUL bytes, so it is not text")
+    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    if bad is not None:
+        raise InputError(field, f"character {bad}: U+{ord(text[bad]):04X}", TEXT_ALLOWED,
+                         "an unpaired surrogate code point, so it is not valid Unicode text")
     return text
 
 
