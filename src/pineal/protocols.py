@@ -235,11 +235,16 @@ class ProtocolModel(_Strict):
             for key in ("day", "baseline_day"):
                 d = getattr(m, key)
                 if d is not None and not 1 <= d <= n:
-                    raise ValueError(f"measure[{i}].{key} = {d} is outside days 1-{n}")
-            if m.day == n and (m.marker in ("midpoint", "peak") or m.definition == "relative_25"):
-                raise ValueError(f"measure[{i}]: {m.marker} ({m.definition}) on day {n} needs that night, which "
-                                 f"runs to 12:00 on day {n + 1}, after the protocol ends; measure days 1-{n - 1} "
-                                 "or add a day")
+                    raise InputError(f"measure.{i}.{key}", d, f"a day of the protocol (1-{n})",
+                                     f"{d} is outside days 1-{n}")
+            night = m.marker in ("midpoint", "peak") or (m.marker == "dlmo" and m.definition == "relative_25")
+            if night and m.day == n:
+                raise InputError(f"measure.{i}.day", m.day, f"days 1-{n - 1} (or a longer protocol)",
+                                 f"{m.marker} ({m.definition}) needs that whole night, to 12:00 on day {n + 1}, "
+                                 "after the protocol ends")
+            if m.marker == "dlmoff" and m.definition == "relative_25" and m.day == 1:
+                raise InputError(f"measure.{i}.day", m.day, f"days 2-{n}", "a relative_25 dlmoff needs the whole "
+                                 "night before it, from 12:00 the day before: day 1's starts before the protocol")
         return self
 
 

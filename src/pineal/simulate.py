@@ -102,14 +102,14 @@ class Result:
 
     def dlmoff(self, per_day: bool = True, definition: str = "plasma_10") -> np.ndarray:
         """Melatonin offset: the falling crossing of the same threshold as the DLMO definition."""
-        if definition == markers.RELATIVE_25:
-            return self._shape(self.nights()["offset_h"])
+        if definition == markers.RELATIVE_25:  # by the day it falls in, as for the thresholds
+            return self._shape(markers.per_day(self.nights()["offset_h"], self._days(), self.t0))
         d = self._crossings("off", definition)
         return self._shape(markers.per_day(d, self._days(), self.t0)) if per_day else self._shape(d)
 
     def nights(self) -> dict[str, np.ndarray]:
         """Per night (day d: 12:00 on day d to 12:00 on day d + 1) and subject, from the recorded body's own
-        melatonin: ``peak_h``, ``peak`` (pg/mL), and ``onset_h``/``offset_h`` at 25 % of that night's
+        melatonin: ``peak_h``, ``peak`` (pg/mL), and ``onset_h``/``offset_h`` (the next morning) at 25 % of that night's
         peak-to-trough amplitude (Gooley 2011; :func:`markers.night_profile`). Arrays (S, days), hours from the
         start; NaN where a night is not fully inside the run."""
         own = np.atleast_2d(self.endogenous)
@@ -126,7 +126,7 @@ class Result:
                              "needs a melatonin offset)")
         onset = np.atleast_2d(self.dlmo(definition=definition))
         if definition == markers.RELATIVE_25:
-            offset = np.atleast_2d(self.dlmoff(definition=definition))
+            offset = np.atleast_2d(self.nights()["offset_h"])
         else:
             offs = np.atleast_2d(self.dlmoff(per_day=False, definition=definition))
             later = np.where(offs[:, None, :] > onset[:, :, None], offs[:, None, :], np.inf).min(axis=2)
