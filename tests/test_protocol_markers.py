@@ -141,3 +141,12 @@ def test_cli_table_and_json(tmp_path):
                          "placebo_clock", "shift_h"}  # the v1 fields, unchanged
     r = subprocess.run(run, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and " %" in r.stdout and "pg/mL" in r.stdout
+
+
+def test_trials_take_only_the_per_subject_time_markers():
+    """`pineal trial` records markers, not the melatonin curve: curve markers are a clear error before any work."""
+    from pineal.trials import trial
+
+    with pytest.raises(InputError, match="measure") as err:
+        trial(proto(measure=[{"marker": "dlmo", "day": 2}, {"marker": "peak", "day": 2}]), subjects=2)
+    assert "measure[1]" in str(err.value) and "pineal simulate" in str(err.value)

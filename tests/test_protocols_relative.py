@@ -73,15 +73,18 @@ def test_bedtime_and_wake_come_from_the_habitual_schedule_without_a_run():
 
 
 def test_anchors_are_the_subjects_own_entrained_markers():
-    """With nothing but the habitual schedule, the baseline DLMO/CBTmin are the run's own markers each day, and
-    a longer intrinsic period (the protocol's subject) gives a later baseline."""
+    """On the habitual schedule, the baseline DLMO is the run's own DLMO on an evening in dim light (7 h of 3 lux
+    before bedtime, a phase assessment) and the baseline CBTmin the run's own; a longer intrinsic period (the
+    protocol's subject) gives a later baseline."""
     base = {"habitual": {"sleep": "23:00", "wake": "07:00", "lux": 150}, "sleep": HOME_NIGHTS,
-            "light": [{"start": "CBTmin", "end": "CBTmin+0:00:01", "lux": 150, "days": 1}]}
+            "light": [{"start": "16:00", "end": "bedtime", "lux": 3, "days": 2},
+                      {"start": "CBTmin", "end": "CBTmin+0:01", "lux": 0, "days": 1}]}  # asleep: no effect
     out = pineal.simulate(proto(**base))
     a = out.anchors
     day = out.per_day()
     assert day["dlmo"][1] - 24.0 == pytest.approx(a.dlmo, abs=2 / 60)
     assert day["cbtmin"][1] - 24.0 == pytest.approx(a.cbtmin, abs=2 / 60)
+    assert day["dlmo"][0] >= a.dlmo  # day 1's evening in room light: not earlier than in dim light
     slow = proto(**base, subject={"tau_h": 24.6}).anchors()
     assert slow.dlmo > a.dlmo + 0.25 and slow.cbtmin > a.cbtmin + 0.25
 
@@ -97,7 +100,8 @@ def test_dlmo_definition_of_the_anchor_and_light_only_models():
     phase = proto(sleep=HOME_NIGHTS, habitual={"dlmo_definition": "phase"},
                   light=[{"start": "DLMO+2:00", "end": "DLMO+3:00", "lux": 3000, "days": 2}])
     a = phase.anchors("jewett1999")
-    assert a.dlmo == pytest.approx((a.cbtmin - 7.0 - 12.0) % 24.0 + 12.0, abs=0.05)
+    # the phase convention: 7 h before the next CBTmin (after the dim evening, which moves it a little)
+    assert 6.5 < a.cbtmin + 24.0 - a.dlmo < 7.5 and a.bedtime == 23.0
 
 
 def test_relative_content_errors():
@@ -115,11 +119,26 @@ def test_relative_content_errors():
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
-def test_every_shipped_protocol_runs_unchanged(path):
-    """Format v2 is a superset: the shipped v1 files have no relative times and run as before."""
+def test_every_shipped_protocol_runs(path):
+    """Format v2 is a superset: the shipped v1 files (no relative times) run as before; every file runs."""
     p = Protocol.from_toml(path)
-    assert p.anchors_used() == set() and p.anchors() is None
+    if not path.name.startswith("burgess2013"):
+        assert p.anchors_used() == set() and p.anchors() is None
     out = pineal.simulate(p)
     rows = out.markers()
-    assert rows and all(np.isfinite(r["treatment_h"]) for r in rows)
-    assert out.episodes == p.episodes()
+    assert rows and all(np.isfinite(r.get("treatment_h", r.get("treatment_value"))) for r in rows)
+    assert out.episodes == p.episodes(anchors=out.anchors)
+
+
+def test_burgess2013_light_follows_each_subjects_dlmo():
+    """The Burgess 2013 files: the first pulse 2.5 h after the subject's own baseline DLMO, the second evening 1 h
+    later; the baseline DLMO is the run's own dim-light DLMO on day 1; the light delays the DLMO."""
+    for arm in ("long", "short"):
+        out = pineal.simulate(ROOT / f"src/pineal/experiments/protocols/burgess2013_{arm}_nights.toml")
+        a = out.anchors
+        bright = [iv for iv in out.episodes.light if iv.lux == 5000]
+        assert [iv.start_h for iv in bright] == pytest.approx([24 + a.dlmo + 2.5 + k for k in range(4)]
+                                                              + [48 + a.dlmo + 3.5 + k for k in range(4)])
+        dlmo1, dlmo4 = (r["treatment_h"] for r in out.markers()[:2])
+        assert dlmo1 == pytest.approx(a.dlmo, abs=2 / 60)
+        assert dlmo4 - 72.0 > dlmo1 + 0.2  # a delay

@@ -7,7 +7,9 @@ Anchors come from the subject's entrained baseline, the habitual schedule lived 
 
 * ``dlmo`` and ``cbtmin``: the clock model's own DLMO (``[habitual] dlmo_definition``) and CBTmin on that schedule,
   for the protocol's ``[subject]`` (its ``tau_h``, age, sex) — the markers a baseline phase assessment measures
-  (Burgess 2013: light 2.5 h after each subject's DLMO; Burgess 2008/2010 PRCs);
+  (Burgess 2013: light 2.5 h after each subject's DLMO; Burgess 2008/2010 PRCs). The DLMO is read, as a
+  dim-light melatonin onset, on an evening in dim light (7 h of 3 lux before habitual bedtime, like
+  ``pineal dose``), so room light does not mask it;
 * ``bedtime`` and ``wake``: ``[habitual] sleep`` and ``wake``.
 
 Evening anchors (DLMO, bedtime) lie between 12:00 of the listed day and 12:00 of the next; morning anchors
@@ -90,6 +92,7 @@ def baseline(proto, model: str | None = None, dt: float = 0.1) -> Anchors:
     """The protocol subject's anchors: its DLMO and CBTmin simulated on the ``[habitual]`` schedule it is
     entrained to before day 1 (``model``: default the system model), and the habitual bedtime and wake."""
     from pineal import schedule
+    from pineal.dose_report import DIM_HOURS
     from pineal.models.clock import get
     from pineal.simulate import DEFAULT_MODEL, intrinsic_period_params, simulate
 
@@ -104,11 +107,14 @@ def baseline(proto, model: str | None = None, dt: float = 0.1) -> Anchors:
                          f"'phase' for times relative to DLMO with {mdl.name} (it has no melatonin state), or a "
                          f"model with melatonin, e.g. {DEFAULT_MODEL}")
     tau = proto.model.subject.tau_h
+    # a baseline phase assessment: entrained to the habitual schedule, the evening of day 2 in dim light (DIM_HOURS
+    # of ASSESSMENT_LUX before habitual bedtime, as `pineal dose` reads its DLMO) so room light does not mask it
+    light = schedule.daily(hab.sleep, hab.wake, lux=hab.lux).expand(72.0).with_light(
+        24.0 + bedtime - DIM_HOURS, 24.0 + bedtime, schedule.ASSESSMENT_LUX)
     res = simulate(days=3, subject=proto.subject(), model=mdl.name, params=intrinsic_period_params(mdl, tau)
-                   if tau else None, dt=dt, sleep=(hab.sleep, hab.wake), lux=hab.lux, record_every=0,
-                   light=schedule.daily(hab.sleep, hab.wake, lux=hab.lux))
+                   if tau else None, dt=dt, sleep=(hab.sleep, hab.wake), lux=hab.lux, record_every=0, light=light)
     dlmo = float(res.dlmo(definition=definition)[1]) - 24.0  # day 2's evening: away from the start of the run
-    cbtmin = float(res.cbtmin()[1]) - 24.0
+    cbtmin = float(res.cbtmin()[1]) - 24.0  # day 2's morning, before the dim evening
     if not (math.isfinite(dlmo) and math.isfinite(cbtmin)) or res.notes:
         raise InputError(f"{proto.source}: habitual", f"{hab.sleep}-{hab.wake}", "a habitual schedule the "
                          "subject's clock entrains to (times relative to DLMO or CBTmin need its baseline phase)",

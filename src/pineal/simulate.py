@@ -599,11 +599,14 @@ class ProtocolResult:
 
 
 def _marker(res: Result, marker: str, definition: str) -> np.ndarray:
+    """Per-day times of the markers dlmo, dlmoff and cbtmin."""
     if marker == "cbtmin":
         return res.cbtmin()
     if marker == "dlmoff":
         return res.dlmoff(definition=definition)
-    return res.dlmo(definition=definition)
+    if marker == "dlmo":
+        return res.dlmo(definition=definition)
+    raise InputError("marker", marker, "dlmo, dlmoff or cbtmin")
 
 
 def _check_measures(proto, mdl: ClockModel) -> None:

@@ -70,6 +70,10 @@ def _print(obj: dict) -> None:
             m.add_row(r["marker"], str(r["day"]), r["definition"] or "—", _shown(r, "treatment"),
                       _shown(r, "placebo"), f"{shift:+.2f} h" if shift is not None else "—")
         c.print(m)
+    if obj.get("anchors"):
+        a = obj["anchors"]
+        c.print(f"relative times resolved from the subject's baseline on the habitual schedule: DLMO {a['dlmo'] or '—'}"
+                f", CBTmin {a['cbtmin'] or '—'}, bedtime {a['bedtime']}, wake {a['wake']}", highlight=False)
     for note in obj["notes"]:
         c.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if obj["plot"]:
