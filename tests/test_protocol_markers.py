@@ -7,6 +7,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import pineal
 from pineal import markers
@@ -41,6 +43,21 @@ def test_night_profile_of_a_known_curve():
     assert night["onset_h"][0] == pytest.approx(20.0 + quarter, abs=0.01)
     assert night["offset_h"][0] == pytest.approx(32.0 - quarter, abs=0.01)
     assert np.isnan(markers.night_profile(t, own[None, :], 36.0)["peak"][0])  # the night runs past the recording
+
+
+@given(start=st.floats(14.0, 24.0), width=st.floats(6.0, 14.0), trough=st.floats(0.0, 5.0),
+       amplitude=st.floats(1.0, 200.0))
+def test_relative_onset_is_at_a_quarter_of_any_nights_amplitude(start, width, trough, amplitude):
+    """Any raised-cosine night inside the window: the onset/offset sit where the curve is at 25 % of its own
+    peak-to-trough amplitude, whatever the level and the timing (so it follows the rhythm, not a threshold)."""
+    t = np.arange(0.0, 48.0, 0.1)
+    phase = np.clip((t - start) / width, 0.0, 1.0)
+    own = trough + 0.5 * amplitude * (1.0 - np.cos(2 * np.pi * phase))
+    night = markers.night_profile(t, own[None, :], 12.0)
+    quarter = width * np.arccos(0.5) / (2 * np.pi)
+    assert night["onset_h"][0] == pytest.approx(start + quarter, abs=0.02)
+    assert night["offset_h"][0] == pytest.approx(start + width - quarter, abs=0.02)
+    assert night["peak"][0] == pytest.approx(trough + amplitude, rel=1e-3)
 
 
 def test_window_auc_and_suppression_pct():

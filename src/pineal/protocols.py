@@ -337,6 +337,7 @@ class Protocol:
     def __init__(self, model: ProtocolModel, source: str = "<dict>"):
         self.model = model
         self.source = source
+        self._anchors: dict = {}  # (model, dt) -> the baseline anchors, simulated once
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "<dict>") -> Protocol:
@@ -418,7 +419,12 @@ class Protocol:
 
     def anchors(self, model: str | None = None, dt: float = 0.1) -> relative_times.Anchors | None:
         """The subject's baseline anchors (None if no time is relative); see :func:`relative_times.baseline`."""
-        return relative_times.baseline(self, model, dt) if self.anchors_used() else None
+        if not self.anchors_used():
+            return None
+        key = (model, dt)
+        if key not in self._anchors:
+            self._anchors[key] = relative_times.baseline(self, model, dt)
+        return self._anchors[key]
 
     def episodes(self, placebo: bool = False, anchors: relative_times.Anchors | None = None) -> Episodes:
         """Absolute-hour episodes; ``placebo=True`` drops the doses (the reference arm). Relative times are
