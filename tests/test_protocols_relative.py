@@ -38,6 +38,17 @@ def test_offsets_round_trip(anchor, minutes):
     assert relative_times.parse(text) == TimeOfDay(anchor, pytest.approx(minutes / 60.0))
 
 
+@given(text=st.one_of(st.text(max_size=16), st.from_regex(r"\A(?i:dlmo|cbtmin|bedtime|wake|sunset)\s?[+\-*]?\d{0,3}"
+                                                          r":?\d{0,3}(:\d{0,3})?\Z")))
+def test_any_time_text_parses_or_is_a_clear_error(text):
+    try:
+        t = relative_times.parse(text, "light.0.start")
+    except InputError as err:
+        assert "light.0.start" in str(err) and "DLMO" in str(err)
+        return
+    assert t.anchor in (None, *relative_times.ANCHORS) and -24.0 < t.hours < 24.0
+
+
 @pytest.mark.parametrize(("text", "why"), [
     ("sunrise+1:00", "unknown anchor"), ("DLMO+24:00", "not below 24"), ("DLMO+1:75", "allowed"),
     ("DLMO*2", "allowed"), ("DLMO+2", "allowed"), ("25:00", "allowed"), ("", "allowed")])
