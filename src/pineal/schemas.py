@@ -137,6 +137,8 @@ class SimulateJSON(_Response):
     dlmo_definition: str
     measures: list[dict[str, Any]]
     placebo_reference: bool
+    anchors: dict[str, Any] | None = Field(None, description="the subject's baseline DLMO, CBTmin, bedtime and wake "
+                                           "that relative times resolved to (null without relative times)")
     plot: str | None = None
     disclaimer: str = Field(min_length=20)
 
@@ -151,6 +153,14 @@ def _plain(v):
     if isinstance(v, float):
         return round(v, 4) if math.isfinite(v) else None
     return v
+
+
+def _anchors(anchors) -> dict[str, Any] | None:
+    """The baseline anchors that relative times resolved to (hours after midnight and clock times), or None."""
+    if anchors is None:
+        return None
+    values = {k: float(getattr(anchors, k)) for k in ("dlmo", "cbtmin", "bedtime", "wake")}
+    return {**{k: _clock_or_none(v) for k, v in values.items()}, **{f"{k}_h": _plain(v) for k, v in values.items()}}
 
 
 def simulate_json(proto, definition: str = "plasma_10", plot: str | None = None, out=None) -> dict[str, Any]:
@@ -175,6 +185,7 @@ def simulate_json(proto, definition: str = "plasma_10", plot: str | None = None,
         "dlmo_definition": DEFINITION_TEXT[definition],
         "measures": [{k: _plain(v) for k, v in m.items()} for m in out.markers()],
         "placebo_reference": out.placebo is not None,
+        "anchors": _anchors(out.anchors),
         "notes": out.notes,
         "plot": plot,
         "disclaimer": DISCLAIMER,
