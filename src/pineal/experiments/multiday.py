@@ -294,15 +294,16 @@ def gooley2011(model, params=None, home=None):
     # day 1-2 room light awake, then from the wake of day 3 (model hour 56) dim light
     sl = nights(bed, wake, range(1, 5))
     arm = Arm([(2 * 24 + 8.0, 5 * 24.0, DIM)], sl, room)
-    run = run_arms([arm], 4 * 24.0, bed, wake, room, model, params)
-    on, off = onsets(run, 10.0)
-    on_room = first_in(on[0], 24 + 12.0, 24 + 36.0)  # evening of day 2 (room light until bedtime)
-    on_dim = first_in(on[0], 48 + 12.0, 48 + 36.0)  # evening of day 3 (dim)
-    off_room = first_in(off[0], on_room, on_room + 16.0)
-    off_dim = first_in(off[0], on_dim, on_dim + 16.0)
+    run = run_arms([arm], 4 * 24.0, bed, wake, room, model, params, record_every=1)
+    own = run.states[:, :, get(model).level_index]
+    room_night = markers.night_profile(run.times, own, 24 + 12.0)  # noon of day 2 to noon of day 3
+    dim_night = markers.night_profile(run.times, own, 48 + 12.0)
+    on_room, off_room = float(room_night["onset_h"][0]), float(room_night["offset_h"][0])
+    on_dim, off_dim = float(dim_night["onset_h"][0]), float(dim_night["offset_h"][0])
     bed_h = 48.0  # bedtime after the room-light evening (00:00 of day 3)
-    note = (f"room light {room:.0f} lux assumed ('< 200'), dim {DIM:.0f} lux; sleep 00:00-08:00 assumed; plasma "
-            "10 pg/mL onset (Gooley: 25 % of amplitude); entrained at room light")
+    note = (f"room light {room:.0f} lux assumed ('< 200'), dim {DIM:.0f} lux; sleep 00:00-08:00 assumed; onset and "
+            "offset where the night's own curve crosses 25 % of its amplitude (as Gooley measured); entrained at "
+            "room light")
     dur_room, dur_dim = off_room - on_room, off_dim - on_dim
     return [
         _row("Gooley 2011 onset, room light later than dim by", on_room - (on_dim - 24.0), "+1.75 h (23:39 vs 21:54)",
@@ -550,12 +551,17 @@ KNOWN_MISSES = {
         "(pulse minus control) a fraction of people's: -0.6 / -5 min for 15 s / 2 min (people about -57 / -68), "
         "-0.38 h for 12 min (people about -1.4 h). Hannay's Process L barely responds to pulses under 15 min"),
     "Gooley 2011 onset, room light later than dim by": (
-        "suppression is calibrated to Zeitzer 2000 (half-maximum ~100 lux, steep), so 100-lux room light masks "
-        "little; a decoupled suppression curve at Phillips's 25-30 lux gives +0.6 h but fails Zeitzer's points "
-        "(RMS 0.27) and the 8-25 min suppression half-time (37-43 min)"),
+        "room light itself delays the 25 %-amplitude onset by about 1.9 h against a dim evening of the same day, "
+        "but the dim day that precedes Gooley's dim evening delays the model's onset by 1.1-1.3 h (people's barely "
+        "moves, Ohashi 2023): a day of 150-lux light advances Hannay's phase by about an hour (docs/clock.md, "
+        "diagnosis)"),
     "Gooley 2011 onset to bedtime, dim": (
-        "the model's dim-light onset falls about 1 h before bedtime after room-light days (published 1.95 h)"),
-    "Gooley 2011 melatonin duration, dim": "about 1 h short (the onset is late, see the previous row)",
+        "the onset after the dim day comes 0.3 h before bedtime (published 1.95 h): the dim-day delay of the "
+        "previous row"),
+    "Gooley 2011 melatonin duration, room light": (
+        "8.1 h vs 8.75 h at 25 % of amplitude: the model's rise after the masking light ends is steep and its "
+        "fall early"),
+    "Gooley 2011 melatonin duration, dim": "8.5 h vs 10.3 h: the onset is late (dim-day delay) and the fall early",
     "Phillips 2019 suppression ED50": (
         "52 lux: the suppression form (1 - m B) is calibrated to Zeitzer 2000's points (half-maximum ~100 lux "
         "after a 6.5-h night exposure); Phillips's evening group value is 25 lux (individuals 6-350)"),
