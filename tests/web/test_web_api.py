@@ -196,7 +196,7 @@ def test_cite(client):
 
 
 # ----------------------------------------------------------------------------------- limits and headers
-@pytest.mark.parametrize("path", ["/api/dose", "/api/check", "/api/simulate", "/check"])
+@pytest.mark.parametrize("path", ["/api/dose", "/api/check", "/api/simulate", "/api/plan", "/check"])
 def test_oversized_body_is_413(client, path):
     big = b'{"text": "' + b"a" * 1_100_000 + b'"}'
     p = _problem(client.post(path, content=big, headers={"content-type": "application/json"}), 413)
@@ -212,7 +212,7 @@ def test_oversized_body_without_length_is_413(client):
     assert p["field"] == "body"
 
 
-@pytest.mark.parametrize("path", ["/api/health", "/", "/check", "/static/style.css"])
+@pytest.mark.parametrize("path", ["/api/health", "/", "/check", "/plan", "/static/style.css"])
 def test_security_headers_and_no_cors(client, path):
     r = client.get(path, headers={"origin": "https://elsewhere.example"})
     csp = r.headers["content-security-policy"]
@@ -226,9 +226,10 @@ def test_security_headers_and_no_cors(client, path):
 
 def test_openapi_documents_the_shared_schemas(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/dose", "/api/check", "/api/simulate", "/api/validate", "/api/cite", "/api/health"} <= set(
-        spec["paths"])
-    assert {"DoseRequest", "DoseJSON", "CheckReport", "SimulateJSON"} <= set(spec["components"]["schemas"])
+    assert {"/api/dose", "/api/check", "/api/simulate", "/api/plan", "/api/airports", "/api/validate", "/api/cite",
+            "/api/health"} <= set(spec["paths"])
+    assert {"DoseRequest", "DoseJSON", "CheckReport", "SimulateJSON", "TripRequest", "Plan"} <= set(
+        spec["components"]["schemas"])
     assert client.get("/docs").status_code == 200
 
 
@@ -286,7 +287,7 @@ def test_pool_runs_jobs_in_parallel_and_reports_failures():
 
 # ------------------------------------------------------------------------------------------------- pages
 def test_pages_say_not_medical_advice(client):
-    for path in ("/", "/dose", "/check", "/validate?only=lewy1992"):
+    for path in ("/", "/dose", "/check", "/plan", "/validate?only=lewy1992"):
         r = client.get(path)
         assert r.status_code == 200, path
         assert "Not medical advice" in r.text and "<script src=\"/static/app.js\"" in r.text

@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from pineal import DISCLAIMER, __version__
 from pineal.errors import InputError
+from pineal.plan import Plan, TripRequest
 from pineal.schemas import (
     CheckReport,
     CheckRequest,
@@ -36,7 +38,7 @@ from pineal.schemas import (
     ValidateJSON,
     cite_json,
 )
-from pineal.web import highlight
+from pineal.web import airports, highlight, planform
 from pineal.web.pool import BudgetExceeded, JobFailed, WorkerCrashed, WorkerPool
 
 log = logging.getLogger("pineal.web")
@@ -62,6 +64,7 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net 'uns
 class Settings:
     workers: int | None = None          # worker processes; None = one per core
     budget_s: float = 30.0              # per-request time budget for dose, check and simulate
+    plan_budget_s: float = 60.0         # a trip plan (0.3-3 s warm; up to 6 legs and 200 virtual travellers)
     validate_budget_s: float = 900.0    # running every experiment once (then cached)
     max_body_bytes: int = MAX_BODY_BYTES
 
@@ -218,6 +221,25 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     async def api_simulate(req: SimulateRequest) -> dict:
         return await run("simulate", protocol=req.protocol, definition=req.definition)
 
+    @app.post("/api/plan", response_model=Plan, tags=["api"],
+              summary="A jet-lag plan for a trip (`pineal plan trip --json`; docs/plan.md)",
+              responses={200: {"content": {"text/calendar": {}, "image/svg+xml": {}}}})
+    async def api_plan(req: TripRequest, format: Annotated[
+            Literal["json", "ics", "svg"], Query(description="json (the plan), ics (its calendar) or svg "
+                                                 "(its figure)")] = "json"):
+        out = await run("plan", settings.plan_budget_s, request=req.model_dump(), figure=format == "svg")
+        if format == "ics":
+            return Response(out["ics"], media_type="text/calendar",
+                            headers={"content-disposition": 'attachment; filename="pineal-plan.ics"'})
+        if format == "svg":
+            return Response(out["svg"], media_type="image/svg+xml")
+        return out["plan"]
+
+    @app.get("/api/airports", tags=["api"], summary="Airports by IATA code, city or name (for the planner's form)")
+    def api_airports(q: Annotated[str, Query(min_length=1, max_length=60, description="What to look for.")],
+                     limit: Annotated[int, Query(ge=1, le=50)] = 10) -> dict:
+        return {"airports": airports.search(q, limit)}
+
     async def validation_json(only: str | None) -> dict:
         if only:
             return await run("validate", settings.validate_budget_s, names=[only])
@@ -264,8 +286,8 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
             out = await run("dose", request=req.model_dump(by_alias=True), figure=True)
         except (ApiError, InputError, ValueError) as err:
             return page(request, "dose.html", status=_status(err), form=form, errors=_messages(err))
-        svg = "data:image/svg+xml;base64," + base64.b64encode(out["svg"].encode()).decode()
-        return page(request, "dose.html", form=form, rep=out["report"], figure=svg, json_url="/api/dose")
+        return page(request, "dose.html", form=form, rep=out["report"], figure=_data_url("image/svg+xml", out["svg"]),
+                    json_url="/api/dose")
 
     @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
     def check_form(request: Request) -> HTMLResponse:
@@ -284,6 +306,23 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
             return page(request, "check.html", status=_status(err), text=text, errors=_messages(err))
         return page(request, "check.html", text=text, report=report,
                     segments=highlight.segments(text, report), items=highlight.items(report))
+
+    @app.get("/plan", response_class=HTMLResponse, include_in_schema=False)
+    async def plan_page(request: Request) -> HTMLResponse:
+        q = request.query_params
+        form = planform.form(q)
+        if not planform.submitted(q):
+            return page(request, "plan.html", form=form)
+        try:
+            req = TripRequest.build(planform.request(q), source="plan")
+            out = await run("plan", settings.plan_budget_s, request=req.model_dump(), figure=True)
+        except (ApiError, InputError) as err:
+            return page(request, "plan.html", status=_status(err), form=form, errors=_messages(err))
+        plan = out["plan"]
+        return page(request, "plan.html", form=form, plan=plan, rows=planform.rows(plan),
+                    figure=_data_url("image/svg+xml", out["svg"]),
+                    ics_url=_data_url("text/calendar", out["ics"]),
+                    json_url=_data_url("application/json", json.dumps(plan, indent=2)))
 
     @app.get("/validate", response_class=HTMLResponse, include_in_schema=False)
     async def validate_page(request: Request, only: str | None = None) -> HTMLResponse:
@@ -319,6 +358,10 @@ def _dose_form(q) -> dict[str, Any]:
 
     form["product_choices"] = [(p.id, p.name) for p in products.all_products()]  # the one product library
     return form
+
+
+def _data_url(media_type: str, text: str) -> str:
+    return f"data:{media_type};base64," + base64.b64encode(text.encode("utf-8")).decode()
 
 
 def _split(text: str) -> list[str]:
@@ -359,6 +402,9 @@ def _from_pydantic(e: dict) -> dict[str, Any]:
         return _problem(field, None, "a value (this field is required)", "missing")
     if e.get("type") == "extra_forbidden":
         return _problem(field, _plain(value), "a known field (see /docs)", "unknown field")
+    cause = (e.get("ctx") or {}).get("error")
+    if isinstance(cause, InputError):  # a schema's validator ran the library's own check: its parts as they are
+        return _problem(cause.field, _plain(cause.value), cause.allowed, cause.reason)
     if isinstance(value, (dict, list)):
         value = "{...}" if isinstance(value, dict) else "[...]"
-    return _problem(field, _plain(value), e.get("msg", "a valid value"))
+    return _problem(field, _plain(value), e.get("msg", "a valid value").removeprefix("Value error, "))
