@@ -21,16 +21,21 @@ def cmax_tmax(t_h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def terminal_rate(t_h: np.ndarray, c: np.ndarray, start_after_tmax_h: float = 1.0,
                   window_h: float = 4.0) -> np.ndarray:
-    """lambda_z (1/h) by least squares on ln C over [tmax + start, tmax + start + window]."""
+    """lambda_z (1/h) by least squares on ln C over [tmax + start, tmax + start + window], every subject at once
+    (the regression's slope in centred form, sum((t - t̄)(y - ȳ)) / sum((t - t̄)²) over each subject's window)."""
     c = np.atleast_2d(c)
     _, tmax = cmax_tmax(t_h, c)
-    lam = np.full(c.shape[0], np.nan)
-    for s in range(c.shape[0]):  # one regression per subject; no loop over time
-        sel = (t_h >= tmax[s] + start_after_tmax_h) & (t_h <= tmax[s] + start_after_tmax_h + window_h) & (c[s] > 0)
-        if sel.sum() >= 3:
-            slope = np.polyfit(t_h[sel], np.log(c[s, sel]), 1)[0]
-            lam[s] = -slope
-    return lam
+    lo = (tmax + start_after_tmax_h)[:, None]
+    sel = (t_h[None, :] >= lo) & (t_h[None, :] <= lo + window_h) & (c > 0)
+    n = sel.sum(axis=1)
+    w = sel.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(sel, np.log(np.where(sel, c, 1.0)), 0.0)
+        t_mean = (w * t_h[None, :]).sum(axis=1) / n
+        y_mean = y.sum(axis=1) / n
+        dt = np.where(sel, t_h[None, :] - t_mean[:, None], 0.0)
+        slope = (dt * (y - y_mean[:, None] * w)).sum(axis=1) / (dt * dt).sum(axis=1)
+    return np.where(n >= 3, -slope, np.nan)
 
 
 def apparent_half_life_h(t_h: np.ndarray, c: np.ndarray) -> np.ndarray:

@@ -91,6 +91,8 @@ BAD_DOSE = [
     ("with", {"with": "fluvoxamine"}, "fluvoxamine"),
     ("condition", {"condition": [3]}, "3"),
     ("purpose", {"purpose": 7}, "7"),
+    ("population", {"population": 5000}, "5000"),  # the population interval is capped (4096 people)
+    ("population", {"population": 3}, "3"),
     ("colour", {"colour": "red"}, "red"),
 ]
 
