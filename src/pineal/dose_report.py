@@ -207,7 +207,8 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
     # the typical person and the population, through one set of exposure end points
     one = _endpoints(ta, exo[None, after], endo[after], peak, wake_h - at_clock_h)
     pop_m = _population(dose, subject, n_people, t, endo, peak, wake_h - at_clock_h)
-    population = {k: tuple(float(x) for x in np.nanpercentile(v, PERCENTILES)) for k, v in pop_m.items()}
+    table = np.nanpercentile(np.stack(list(pop_m.values())), PERCENTILES, axis=1)  # one call for every metric
+    population = {k: tuple(float(x) for x in table[:, i]) for i, k in enumerate(pop_m)}
     level_wake = float(np.interp(wake_h, t, exo + endo))
     # realised systemic fraction for this dose (saturation included): absorbed into plasma / given
     st = run.final_states_ug[0]

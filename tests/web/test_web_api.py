@@ -235,6 +235,22 @@ def test_openapi_documents_the_shared_schemas(client):
     assert client.get("/docs").status_code == 200
 
 
+def test_docs_page_works_offline(client):
+    """/docs references only this server: Swagger UI's script and style come from the package, no CDN."""
+    import re
+
+    r = client.get("/docs")
+    assert r.status_code == 200 and "Not medical advice" in r.text
+    assert not re.search(r"(?:https?:)?//[^\s\"'<>]", r.text.replace("http-equiv", "")), "an external URL in /docs"
+    refs = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert refs and all(u.startswith("/") and not u.startswith("//") for u in refs), refs
+    for u in refs:
+        assert client.get(u).status_code == 200, u
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "cdn" not in csp and "<script>" not in r.text
+    assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN: not served
+
+
 def test_unexpected_error_is_clean(client, monkeypatch):
     import pineal.web.app as web_app
 

@@ -148,3 +148,23 @@ def test_plan_page(watched, live_server, tmp_path):
     assert "Not medical advice" in page.locator("#result").inner_text()
     page.screenshot(path=tmp_path / "plan.png", full_page=True)
     assert page.errors == []
+
+
+def test_api_docs_offline(watched, live_server, tmp_path):
+    """/docs renders with every request to another host blocked (no CDN), and lists the endpoints."""
+    page = watched
+    outside: list[str] = []
+
+    def only_here(route):
+        if route.request.url.startswith(live_server):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", only_here)
+    page.goto(live_server + "/docs")
+    page.locator(".opblock").first.wait_for(timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert {"/api/dose", "/api/plan", "/api/check"} <= {p.strip() for p in paths}
+    page.screenshot(path=tmp_path / "docs.png", full_page=True)
+    assert outside == [] and page.errors == []
