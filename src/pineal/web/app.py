@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-import swagger_ui_bundle
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -55,7 +54,7 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
     "cross-origin-opener-policy": "same-origin",
 }
-#: the interactive API docs (Swagger UI, shipped by the swagger-ui-bundle package and served from /docs-assets,
+#: the interactive API docs (Swagger UI 5, shipped by the fastapi-offline package and served from /docs-assets,
 #: started by /static/docs.js: no CDN, no inline script) set inline styles on its elements: that page alone allows them
 DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
             "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -166,7 +165,8 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     templates.env.globals.update(disclaimer=DISCLAIMER, version=__version__)
     templates.env.filters["num"] = _num
     app.mount("/static", StaticFiles(directory=str(resources.files("pineal.web") / "static")), name="static")
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    app.mount("/docs-assets", StaticFiles(directory=str(resources.files("fastapi_offline") / "static")),
+              name="docs-assets")
 
     async def run(job: str, budget_s: float | None = None, **kwargs):
         t0 = time.perf_counter()
