@@ -136,8 +136,15 @@ def test_plan_page(client):
     r = client.get("/plan", params=q)
     assert r.status_code == 200, r.text
     assert 'id="plan-table"' in r.text and 'download="pineal-plan.ics"' in r.text
+    assert 'download="pineal-plan.json"' in r.text and "data:application/json;base64," in r.text
     assert "data:image/svg+xml;base64," in r.text and "data:text/calendar;base64," in r.text
     bad = client.get("/plan", params={**q, "dose_mg": "10"})
     assert bad.status_code == 422 and 'role="alert"' in bad.text and "dose_mg" in bad.text
     bad = client.get("/plan", params={**q, "destination0": "QQQ"})
     assert bad.status_code == 422 and "QQQ" in bad.text and "IATA" in bad.text
+
+
+def test_plans_leave_a_worker_for_fast_requests():
+    from pineal.web.pool import HEAVY
+
+    assert "plan" in HEAVY  # a plan (0.3-3 s) never holds every worker: doses and checks keep flowing
