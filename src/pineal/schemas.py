@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pineal import limits
 from pineal.citations import Work
 from pineal.safety.check_schema import CheckReport
 
@@ -54,6 +55,9 @@ class DoseRequest(_Request):
                                 "sublingual-spray, gummy): sets route, release and label uncertainty.")
     purpose: str | None = Field(None, description="What it is taken for, e.g. sleep, jet_lag.")
     condition: list[str] = Field(default_factory=list, description="Conditions, e.g. epilepsy.")
+    population: int = Field(limits.DOSE_POPULATION, description="Simulated people in the population interval "
+                            f"({limits.DOSE_POPULATION_RANGE[0]}-{limits.DOSE_POPULATION_RANGE[1]}; the cost grows "
+                            "with it).")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -78,7 +82,8 @@ class DoseRequest(_Request):
                           "extra_drugs": tuple(d for d in drugs if d not in pk.INTERACTING_DRUGS)}
         return report(self.amount, at_clock_h=_clock(self.at, "at"), route=self.route, subject=subject,
                       wake_clock_h=_clock(self.wake, "wake"), sleep_clock_h=_clock(self.sleep, "sleep"),
-                      product=self.product, screen_options=screen_options, release_h=self.release_h)
+                      product=self.product, screen_options=screen_options, release_h=self.release_h,
+                      population=self.population)
 
 
 def _clock(text: str, field: str) -> float:
