@@ -49,6 +49,8 @@ def trip(
     condition: Annotated[list[str] | None, typer.Option(help="A condition, e.g. epilepsy.")] = None,
     drive: Annotated[bool, typer.Option("--drive", help="Driving after arrival.")] = False,
     population: Annotated[int | None, typer.Option(help="Virtual travellers for the benefit band (0-200).")] = None,
+    log: Annotated[str | None, typer.Option("--log", help="Re-plan from what you did: a CSV log "
+                                            "(timestamp,lux,asleep,melatonin_mg; docs/plan.md).")] = None,
     ics: Annotated[str | None, typer.Option(help="Write an .ics calendar.")] = None,
     plot: Annotated[str | None, typer.Option(help="Write a figure (.png/.svg/.pdf).")] = None,
     protocol: Annotated[str | None, typer.Option(help="Write the plan as a protocol .toml (pineal simulate).")] = None,
@@ -78,9 +80,14 @@ def trip(
              "plot": plot and _out_path(plot, (".png", ".svg", ".pdf"), "plot"),
              "protocol": protocol and _out_path(protocol, (".toml",), "protocol")}
     req = TripRequest.build(data, source="plan")
+    activity = None
+    if log:
+        from pineal.plan.log import read_log
+
+        activity = read_log(log)
     console = Console(stderr=True)
-    with console.status("Planning on the model…"):
-        plan, eng, progs = plan_trip(req)
+    with console.status("Re-planning from the log…" if activity else "Planning on the model…"):
+        plan, eng, progs = plan_trip(req, log=activity)
     bad = violations(plan, eng.it, req.dose_mg, req.plane_sleep)
     if bad:
         plan.notes.append("constraint check: " + "; ".join(bad))
@@ -183,6 +190,11 @@ def _show(plan, written: dict) -> None:
     sp = plan.starting_phase
     out.print(f"Starting phase ({escape(sp.source)}): DLMO {sp.dlmo_local}, CBTmin {sp.cbtmin_local} home time.",
               highlight=False)
+    if plan.replan is not None:
+        r = plan.replan
+        dev = "not estimated" if r.phase_deviation_h is None else f"{r.phase_deviation_h:+.1f} h against the plan"
+        out.print(f"Log: {r.log_rows} samples, {r.logged_from:%Y-%m-%d %H:%M} to {r.logged_until:%Y-%m-%d %H:%M} "
+                  f"UTC; body clock {dev}; rows marked 'logged' are the days lived.", highlight=False)
     for e in plan.episodes:
         out.print(f"[bold]{escape(e.place)}[/] ({e.shift_h:+g} h, {e.nights} nights, {e.aim} adaptation): "
                   f"{escape(e.reason)}", highlight=False)
@@ -195,8 +207,8 @@ def _show(plan, written: dict) -> None:
         out.print(t)
     t = Table("local day", "from", "to", "what", "where / detail")
     for i in plan.items:
-        t.add_row(i.start.strftime("%a %d %b"), i.start.strftime("%H:%M"), i.end.strftime("%H:%M"), i.title,
-                  escape(f"{i.zone}  {i.detail}"))
+        t.add_row(i.start.strftime("%a %d %b"), i.start.strftime("%H:%M"), i.end.strftime("%H:%M"),
+                  f"{i.title} (logged)" if i.logged else i.title, escape(f"{i.zone}  {i.detail}"))
     out.print(t)
     out.print(f"Melatonin: {escape(plan.melatonin)}", highlight=False)
     for d in plan.dropped[:12]:

@@ -16,11 +16,13 @@ import itertools
 import math
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import cache
 
 import numpy as np
 
 from pineal.models import pk
 from pineal.plan import itinerary as itin
+from pineal.plan import plasma
 from pineal.plan.light import STEP_H, make_grid
 from pineal.plan.phase import StartingPhase, starting_phase
 from pineal.plan.programme import Context, Programme, Strategy, build, episode_shift
@@ -30,6 +32,12 @@ from pineal.simulate import simulate
 
 AMBIGUOUS_H = (8.0, 16.0)  # |shift| in this range: both directions are simulated
 FOLLOW_DAYS = 12  # days after the last arrival that are simulated
+
+
+@cache
+def _typical_pk() -> np.ndarray:
+    """The PK parameters ``simulate`` uses when no subject is given (the typical traveller)."""
+    return pk.individual_parameters(pk.Subject())[0]
 
 
 @dataclass
@@ -55,12 +63,19 @@ class Engine:
         grid = self.ctx.grid
         days = grid.size * STEP_H / 24.0
         light = [p.schedule(grid) for p in programmes]
-        doses = [[pk.Dose(p.dose_mg, t) for t in p.doses] for p in programmes]
+        taken = [sorted([(t, p.dose_mg) for t in p.doses] + list(p.fixed_doses)) for p in programmes]
         over = params_rows if params_rows is not None else self.phase.params
         y = self.phase.y0 if y0 is None else y0
         self.n_evaluated += len(programmes)
-        return simulate(days=days, light=light, doses=doses if any(doses) else None, params=over, entrain=y,
-                        record_every=0, pk_params=pk_rows)
+        rows = pk_rows if pk_rows is not None else _typical_pk()[None, :]
+        doses = None
+        if any(taken) and plasma.linear(taken, rows):  # superposed single-dose curves (plan/plasma.py)
+            light = plasma.dosed_light(light, taken, rows, days * 24.0)
+            pk_rows = None
+        elif any(taken):
+            doses = [[pk.Dose(mg, t) for t, mg in d] for d in taken]
+        return simulate(days=days, light=light, doses=doses, params=over, entrain=y, record_every=0,
+                        pk_params=pk_rows)
 
     def evaluate(self, strategies: list[Strategy]) -> list[Evaluated]:
         progs = [build(self.ctx, s) for s in strategies]
@@ -76,7 +91,8 @@ class Engine:
             days.append(d)
             stay = (ep.end - ep.start) / timedelta(days=1)
             score += min(d, stay + 2.0) + 0.02 * misalignment(self.ctx.grid, ep, cbt, self.phase.cbtmin_local)
-        score += 0.01 * len(prog.doses) + 0.001 * float((prog.seek > 0).sum())  # simpler plans win ties
+        open_ = self.ctx.grid.hours >= self.ctx.until_h
+        score += 0.01 * len(prog.doses) + 0.001 * float((prog.seek[open_] > 0).sum())  # simpler plans win ties
         return Evaluated(prog, days, score, cbt, dl)
 
 
@@ -122,19 +138,22 @@ def natural_direction(shift_h: float) -> int:
     return 1 if shift_h > 0 else -1
 
 
-def candidates(eng: Engine) -> list[Strategy]:
-    """The first batch: directions × preparation days × planned rate × light offset (no melatonin yet)."""
+def candidates(eng: Engine, lag: float = 0.0, prep_days: int | None = None) -> list[Strategy]:
+    """The first batch: directions × preparation days × planned rate × light offset (no melatonin yet); when
+    re-planning, every candidate follows the estimated clock (``lag``) and keeps lived preparation days."""
     eps = eng.it.episodes
     dir_options = [(natural_direction(e.shift_h), -natural_direction(e.shift_h))
                    if AMBIGUOUS_H[0] <= abs(e.shift_h) <= AMBIGUOUS_H[1] else (natural_direction(e.shift_h),)
                    for e in eps]
     preps = sorted({0, min(1, eng.req.prep_days), min(2, eng.req.prep_days), min(3, eng.req.prep_days)})
+    if prep_days is not None:
+        preps = [prep_days]
     out = []
     for dirs in itertools.product(*dir_options):
         for prep in preps:
             for rate in (1.0, 2.0):
                 for off in (0.0, 1.5):
-                    out.append(Strategy("model", tuple(dirs), prep, rate, off))
+                    out.append(Strategy("model", tuple(dirs), prep, rate, off, lag_h=lag))
     return out
 
 
@@ -143,11 +162,17 @@ def rule_strategy(eng: Engine) -> Strategy:
     return Strategy("rule", dirs, min(3, eng.req.prep_days), 1.0)
 
 
-def optimise(eng: Engine) -> tuple[Evaluated, Evaluated, Evaluated, dict]:
-    """(no plan, rule, best) evaluated for the typical traveller, and the per-direction best scores."""
+def optimise(eng: Engine, current: Evaluated | None = None, lag: float = 0.0,
+             prep_days: int | None = None, extra: tuple = ()) -> tuple[Evaluated, Evaluated, Evaluated, dict]:
+    """(no plan, rule, best) evaluated for the typical traveller, and the per-direction best scores.
+
+    Re-planning (``plan.replan``): ``current`` is the issued plan evaluated with the days lived and ``extra`` the
+    same plan re-anchored on the clock as lived; the better of them is kept unless a new candidate is predicted
+    better by ``replan.KEEP_MARGIN``."""
     base = [Strategy("none", tuple(natural_direction(e.shift_h) for e in eng.it.episodes)), rule_strategy(eng)]
-    first = eng.evaluate(base + candidates(eng))
-    none, rule, cands = first[0], first[1], first[2:]
+    first = eng.evaluate(base + candidates(eng, lag, prep_days) + list(extra))
+    none, rule = first[0], first[1]
+    cands, kept = first[2:len(first) - len(extra)], first[len(first) - len(extra):]
     by_dir: dict[tuple, Evaluated] = {}
     for ev in cands:
         k = ev.programme.strategy.directions
@@ -156,12 +181,10 @@ def optimise(eng: Engine) -> tuple[Evaluated, Evaluated, Evaluated, dict]:
     ranked = sorted([*cands, rule], key=lambda e: e.score)  # the published rule is a candidate too
     best = ranked[0]
     if eng.ctx.melatonin_ok:
-        tops = ranked[:2]
+        tops = [ev for ev in ranked if ev.programme.strategy.kind == "model"][:2]
         mel = []
         for ev in tops:
             s = ev.programme.strategy
-            if s.kind != "model":
-                continue
             offsets = (3.0, 5.0) if s.directions and s.directions[0] > 0 else (10.0,)
             mel += [replace(s, melatonin_offset_h=o) for o in offsets]
         second = eng.evaluate(mel)
@@ -171,6 +194,12 @@ def optimise(eng: Engine) -> tuple[Evaluated, Evaluated, Evaluated, dict]:
         anchored = eng.evaluate([replace(best.programme.strategy, anchor=tuple(float(c) for c in cbt))])[0]
         if anchored.score < best.score:
             best = anchored
+    if current is not None:
+        from pineal.plan.replan import KEEP_MARGIN
+
+        issued = min([current, *kept], key=lambda e: e.score)  # the issued plan, as it was or re-anchored
+        if issued.score <= best.score + KEEP_MARGIN:
+            best = issued
     return none, rule, best, by_dir
 
 

@@ -36,13 +36,15 @@ class Strategy:
     light_offset_h: float = 0.0
     melatonin_offset_h: float | None = None  # advance: hours before planned DLMO; delay: after
     anchor: tuple[float, ...] | None = None  # simulated CBTmin events (model hours) to place windows on
+    lag_h: float = 0.0  # re-planning: the estimated clock is this much later than planned (h) when the log ends
 
     def label(self) -> str:
         if self.kind != "model":
             return self.kind
         mel = "none" if self.melatonin_offset_h is None else f"{self.melatonin_offset_h:+g} h"
         return (f"dir {self.directions}, prep {self.prep_days} d, {self.rate_post:g} h/d, "
-                f"light {self.light_offset_h:+g} h, melatonin {mel}{', re-anchored' if self.anchor else ''}")
+                f"light {self.light_offset_h:+g} h, melatonin {mel}{', re-anchored' if self.anchor else ''}"
+                f"{f', lag {self.lag_h:+g} h' if self.lag_h else ''}")
 
 
 @dataclass
@@ -57,12 +59,17 @@ class Programme:
     caffeine_cutoffs: list[float] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     main_wakes: list[float] = field(default_factory=list)
+    fixed_doses: list[tuple[float, float]] = field(default_factory=list)  # (model hour, mg) already taken
+    lux_override: np.ndarray | None = None  # measured lux of the days lived (NaN: not measured)
 
     def lux(self, grid: Grid) -> np.ndarray:
         p = params.load("plan")
         lux = ordinary_light(grid, self.asleep, self.main_wakes)
         lux = np.where(self.seek > 0, np.maximum(lux, self.seek), lux)
-        return np.where(self.avoid & ~self.asleep, np.minimum(lux, p["dim_lux"]), lux)
+        lux = np.where(self.avoid & ~self.asleep, np.minimum(lux, p["dim_lux"]), lux)
+        if self.lux_override is not None:
+            lux = np.where(np.isfinite(self.lux_override), self.lux_override, lux)
+        return lux
 
     def schedule(self, grid: Grid):
         return schedule_from(grid, self.lux(grid), self.asleep)
@@ -81,6 +88,12 @@ class Context:
     plane_sleep: bool
     caffeine: bool
     drive_after_arrival: bool
+    past: object | None = None  # re-planning: the days lived (``plan.replan.Past``), fixed for every candidate
+
+    @property
+    def until_h(self) -> float:
+        """Model hour from which the plan is still open (the end of the log when re-planning)."""
+        return self.past.until_h if self.past is not None else -math.inf
 
     def h(self, when: datetime) -> float:
         return self.grid.model_h(when)
@@ -123,7 +136,7 @@ def episode_shift(ep: Episode, direction: int) -> float:
 def planned_shift(ctx: Context, st: Strategy, h: float) -> float:
     """The plan's intended cumulative body-clock shift (h, advance positive) at model hour ``h``."""
     total = 0.0
-    for ep, d in zip(ctx.it.episodes, st.directions, strict=False):
+    for k, (ep, d) in enumerate(zip(ctx.it.episodes, st.directions, strict=False)):
         need = episode_shift(ep, d)
         dep = ctx.h(ep.prep_until)
         prep_start = dep - 24.0 * st.prep_days
@@ -132,6 +145,8 @@ def planned_shift(ctx: Context, st: Strategy, h: float) -> float:
             prog += rates(d) * min(h - prep_start, dep - prep_start) / 24.0
         if h > dep:
             prog += st.rate_post * (h - dep) / 24.0
+        if st.lag_h and h >= ctx.until_h and k == ctx.past.episode:  # behind (or ahead of) the plan: catch up
+            prog = max(0.0, prog - d * st.lag_h)
         total += math.copysign(min(abs(need), prog), need)
     return total
 
@@ -253,6 +268,7 @@ def build(ctx: Context, st: Strategy) -> Programme:
         need = episode_shift(ep, d)
         dep, start = ctx.h(ep.prep_until), ctx.h(ep.start)
         t_from = spans[k]
+        t_open = max(t_from, ctx.until_h)  # nothing is placed in the days already lived
         end = min(ctx.h(ep.end), spans[k + 1]) if k + 1 < len(spans) else ctx.h(ep.end)
         for c in _cbt_events(ctx, st) if st.kind == "model" else []:
             if not (t_from <= c < end):
@@ -266,20 +282,20 @@ def build(ctx: Context, st: Strategy) -> Programme:
             else:
                 seek = (c - st.light_offset_h - p["seek_hours"], c - st.light_offset_h)
                 avoid = (c, c + p["avoid_hours"])
-            _place_light(ctx, prog, seek, avoid, awake, bright, t_from, dep, start)
+            _place_light(ctx, prog, seek, avoid, awake, bright, t_open, dep, start)
             if st.melatonin_offset_h is not None and ctx.melatonin_ok:
                 dl = c - ctx.cbt_to_dlmo_h
                 t = _round(dl - st.melatonin_offset_h if d > 0 else dl + st.melatonin_offset_h)
-                _place_dose(ctx, prog, t, awake, t_from, dep, start)
+                _place_dose(ctx, prog, t, awake, t_open, dep, start)
         if st.kind == "rule":
-            _rule_items(ctx, prog, ep, d, awake, bright, t_from, dep, start, end, need)
+            _rule_items(ctx, prog, ep, d, awake, bright, t_open, dep, start, end, need, t_from)
     if ctx.caffeine:
         for s, _, k in sleeps:
             if k == "sleep" and s - 8.0 > grid.hours[0] + 24.0:
                 cut = _round(s - (8.0 if (st.directions or (1,))[0] > 0 else 6.0))
-                if awake[min(grid.index(cut), grid.size - 1)]:
+                if awake[min(grid.index(cut), grid.size - 1)] and cut >= ctx.until_h:
                     prog.caffeine_cutoffs.append(cut)
-    return prog
+    return ctx.past.apply(prog, grid) if ctx.past is not None else prog
 
 
 def _allowed_time(ctx: Context, t: float, t_from: float, dep: float, start: float) -> str | None:
@@ -347,20 +363,23 @@ def _place_dose(ctx, prog, t, awake, t_from, dep, start):
             a = ctx.h(f.arrive)
             if a - p["no_melatonin_before_drive_h"] <= t <= a + p["arrival_hours"]:
                 why = "in the hours before driving"
+    if why and t < ctx.until_h:
+        return  # a day already lived (re-planning): nothing to place or report
     if why:
         prog.dropped.append(f"melatonin at {when} dropped: {why}")
     elif not prog.doses or t - prog.doses[-1] >= 12.0:
         prog.doses.append(t)
 
 
-def _rule_items(ctx, prog, ep, d, awake, bright, t_from, dep, start, end, need):
+def _rule_items(ctx, prog, ep, d, awake, bright, t_from, dep, start, end, need, t_plan=None):
     """Eastman–Burgess / CDC rule: light on waking (advance) or before bed (delay), 0.5 mg 5 h before bedtime
     (advance), moving with the sleep schedule; no model."""
     p = params.load("plan")
     n_days = math.ceil(abs(need) / rates(d))
     used = 0
+    t_plan = t_from if t_plan is None else t_plan  # the rule's days count from its own start, lived or not
     for s, e, k in prog.sleeps:
-        if k != "sleep" or e < t_from or s >= end or used >= n_days + prog.strategy.prep_days:
+        if k != "sleep" or e < t_plan or s >= end or used >= n_days + prog.strategy.prep_days:
             continue
         used += 1
         if d > 0:  # intermittent bright light on waking: 4 x 30 min in the first 3.5 h
