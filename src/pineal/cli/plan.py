@@ -160,23 +160,42 @@ def shifts(
     near: Annotated[str, typer.Option(help="Nearest airport (IATA) for daylight and time zone.")] = "LHR",
     sleep: Annotated[str, typer.Option(help="Habitual sleep on days off, e.g. 23:00-07:00.")] = "23:00-07:00",
     light_box: Annotated[float, typer.Option(help="Light box at work, lux.")] = 4000.0,
+    population: Annotated[int, typer.Option(help="Virtual workers for the benefit band (0-200).")] = 12,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Night work: compromise phase (Smith & Eastman 2008) with light pulses, dark glasses and fixed dark sleep."""
+    """Night work: compromise phase (Smith & Eastman 2008) with light pulses, dark glasses and fixed dark sleep,
+    the variant chosen on the model."""
     import json
 
+    from pineal.limits import check_number
     from pineal.plan.shifts import plan_shifts
 
+    check_number(population, "population", 0, 200, integer=True)
     with Console(stderr=True).status("Planning on the model…"):
-        out = plan_shifts(roster, near=near, sleep=sleep, light_box_lux=light_box)
+        out = plan_shifts(roster, near=near, sleep=sleep, light_box_lux=light_box, population=population)
     if as_json:
         typer.echo(json.dumps(out, indent=2))
         return
     con = Console()
-    t = Table("", "night shifts with CBTmin at work", "DLMO on the last night (target " + out["target_dlmo"] + ")")
-    for k, name in (("no_plan", "no plan"), ("pineal_plan", "compromise plan")):
-        t.add_row(name, f"{out[k]['cbtmin_in_night_shift']} of {out[k]['night_shifts']}", out[k]["dlmo_last_night"])
+    con.print(f"Chosen among {out['candidates_evaluated']} plans on the model: {escape(out['choice'])}",
+              highlight=False)
+    t = Table("", "night shifts with CBTmin in the day sleep", "with CBTmin at work",
+              "DLMO on the last night (target " + out["target_dlmo"] + ")")
+    for k, name in (("no_plan", "no plan"), ("published_compromise", "published compromise"),
+                    ("pineal_plan", "pineal plan")):
+        n = out[k]["night_shifts"]
+        t.add_row(name, f"{out[k]['cbtmin_in_day_sleep']} of {n}", f"{out[k]['cbtmin_in_night_shift']} of {n}",
+                  out[k]["dlmo_last_night"] or "—")
     con.print(t)
+    if out["band"]:
+        b = out["band"]
+
+        def q(x):
+            return f"{x['p10']:g} / {x['median']:g} / {x['p90']:g}"
+
+        con.print(f"{b['population']} virtual workers (10-50-90 %): CBTmin at work {q(b['no_plan_cbtmin_at_work'])} "
+                  f"nights with no plan, {q(b['plan_cbtmin_at_work'])} with the plan; in the day sleep "
+                  f"{q(b['no_plan_cbtmin_in_day_sleep'])} vs {q(b['plan_cbtmin_in_day_sleep'])}.", highlight=False)
     items = Table("day", "from", "to", "what")
     for i in out["items"]:
         items.add_row(i["start"][:10], i["start"][11:16], i["end"][11:16], i["title"])
