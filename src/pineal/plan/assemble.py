@@ -78,14 +78,27 @@ def items(eng: opt.Engine, prog: Programme) -> list[PlanItem]:
     return sorted(out, key=lambda i: (i.start, i.kind))
 
 
-def _band(eng: opt.Engine, strategies: list[Strategy], n: int, seed: int) -> list[list[float]]:
-    """Days to adaptation per episode for each strategy over ``n`` virtual travellers (one batch)."""
-    rows, pk_rows = sample_travellers(n, seed, eng.req.age)
+_ENTRAINED: dict[tuple, np.ndarray] = {}  # virtual travellers entrained at home: (home, day, sleep, n, seed, age)
+
+
+def _population_start(eng: opt.Engine, rows: list[dict], n: int, seed: int) -> np.ndarray:
+    """The virtual travellers' states entrained to the habitual day at home (reused for the same home, day,
+    sleep and population: a re-plan or a second plan from home does not entrain them again)."""
     from pineal.simulate import simulate
 
-    y = simulate(days=2.0, light=eng.phase.habitual, entrain=eng.phase.habitual, params=rows,
-                 record_every=0).y_end
-    progs = [build(eng.ctx, s) for s in strategies]
+    key = (eng.it.home.iata, eng.ctx.grid.t0, eng.ctx.sleep, n, seed, eng.req.age)
+    if key not in _ENTRAINED:
+        if len(_ENTRAINED) > 32:
+            _ENTRAINED.clear()
+        _ENTRAINED[key] = simulate(days=2.0, light=eng.phase.habitual, entrain=eng.phase.habitual, params=rows,
+                                   record_every=0).y_end
+    return _ENTRAINED[key]
+
+
+def _band(eng: opt.Engine, progs: list[Programme], n: int, seed: int) -> list[list[float]]:
+    """Days to adaptation per episode for each programme over ``n`` virtual travellers (one batch)."""
+    rows, pk_rows = sample_travellers(n, seed, eng.req.age)
+    y = _population_start(eng, rows, n, seed)
     batch = [p for p in progs for _ in range(n)]
     res = eng.simulate(batch, params_rows=rows * len(progs), y0=np.tile(y, (len(progs), 1)),
                        pk_rows=np.tile(pk_rows, (len(progs), 1)))
@@ -160,8 +173,9 @@ def plan_trip(req: TripRequest, log=None) -> tuple[Plan, opt.Engine | None, dict
         eng, none, rule, best, by_dir, info = replan(eng, issued, log)
         replan_info = _replan_result(eng, info, issued, best)
         notes += info["notes"]
-    bands = _band(eng, [none.programme.strategy, rule.programme.strategy, best.programme.strategy],
-                  req.population, req.seed) if req.population else None
+    none, rule, best = eng.refine([none, rule, best])
+    bands = _band(eng, [none.programme, rule.programme, best.programme], req.population, req.seed) \
+        if req.population else None
     episodes = []
     for k, ep in enumerate(eps):
         d = best.programme.strategy.directions[k]

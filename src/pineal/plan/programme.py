@@ -133,22 +133,20 @@ def episode_shift(ep: Episode, direction: int) -> float:
     return s if s < 0 else s - 24.0
 
 
-def planned_shift(ctx: Context, st: Strategy, h: float) -> float:
-    """The plan's intended cumulative body-clock shift (h, advance positive) at model hour ``h``."""
-    total = 0.0
+def planned_shift(ctx: Context, st: Strategy, h):
+    """The plan's intended cumulative body-clock shift (h, advance positive) at model hour(s) ``h``."""
+    h = np.asarray(h, dtype=float)
+    total = np.zeros_like(h)
     for k, (ep, d) in enumerate(zip(ctx.it.episodes, st.directions, strict=False)):
         need = episode_shift(ep, d)
         dep = ctx.h(ep.prep_until)
         prep_start = dep - 24.0 * st.prep_days
-        prog = 0.0
-        if h > prep_start:
-            prog += rates(d) * min(h - prep_start, dep - prep_start) / 24.0
-        if h > dep:
-            prog += st.rate_post * (h - dep) / 24.0
-        if st.lag_h and h >= ctx.until_h and k == ctx.past.episode:  # behind (or ahead of) the plan: catch up
-            prog = max(0.0, prog - d * st.lag_h)
-        total += math.copysign(min(abs(need), prog), need)
-    return total
+        prog = (rates(d) * np.clip(h - prep_start, 0.0, dep - prep_start) + st.rate_post * np.maximum(h - dep, 0.0)) \
+            / 24.0
+        if st.lag_h and k == ctx.past.episode:  # behind (or ahead of) the plan when the log ends: catch up
+            prog = np.where(h >= ctx.until_h, np.maximum(0.0, prog - d * st.lag_h), prog)
+        total += np.copysign(np.minimum(abs(need), prog), need)
+    return float(total) if total.ndim == 0 else total
 
 
 def _sleep_plan(ctx: Context, st: Strategy) -> tuple[list[tuple[float, float, str]], list[str], list[float]]:
@@ -236,12 +234,8 @@ def _cbt_events(ctx: Context, st: Strategy) -> list[float]:
     """CBTmin instants the windows are placed on: simulated (anchor) or planned (habitual + planned shift)."""
     if st.anchor:
         return [float(x) for x in st.anchor]
-    out, end = [], ctx.grid.hours[-1]
-    c = ctx.cbtmin_h
-    while c < end + 24:
-        out.append(c - planned_shift(ctx, st, c))
-        c += 24.0
-    return out
+    cs = ctx.cbtmin_h + 24.0 * np.arange(math.ceil((ctx.grid.hours[-1] + 24.0 - ctx.cbtmin_h) / 24.0))
+    return list(cs - planned_shift(ctx, st, cs))
 
 
 def build(ctx: Context, st: Strategy) -> Programme:
@@ -270,11 +264,12 @@ def build(ctx: Context, st: Strategy) -> Programme:
         t_from = spans[k]
         t_open = max(t_from, ctx.until_h)  # nothing is placed in the days already lived
         end = min(ctx.h(ep.end), spans[k + 1]) if k + 1 < len(spans) else ctx.h(ep.end)
-        for c in _cbt_events(ctx, st) if st.kind == "model" else []:
+        events = np.array(_cbt_events(ctx, st) if st.kind == "model" else [])
+        done = np.abs(planned_shift(ctx, st, events) - planned_shift(ctx, st, t_from - 1e-6))
+        for c, got in zip(events, done, strict=True):
             if not (t_from <= c < end):
                 continue
-            done = abs(planned_shift(ctx, st, c) - planned_shift(ctx, st, t_from - 1e-6))
-            if st.anchor is None and done >= abs(need) - 1e-6 and c > start + 24:
+            if st.anchor is None and got >= abs(need) - 1e-6 and c > start + 24:
                 continue
             if d > 0:
                 seek = (c + st.light_offset_h, c + st.light_offset_h + p["seek_hours"])
@@ -316,7 +311,6 @@ def _allowed_mask(ctx: Context, t_from: float, dep: float, start: float) -> np.n
 def _place_light(ctx, prog, seek, avoid, awake, bright, t_from, dep, start):
     p = params.load("plan")
     grid = ctx.grid
-    window = _local_text(ctx, seek[0])
     allowed = _allowed_mask(ctx, t_from, dep, start)
     inside = _mask(grid, *seek)
     m = inside & awake & allowed
@@ -332,7 +326,7 @@ def _place_light(ctx, prog, seek, avoid, awake, bright, t_from, dep, start):
         else:
             why = "no daylight then and no light box"
         if why != "before the plan starts":
-            prog.dropped.append(f"seek-light window from {window} dropped: {why}")
+            prog.dropped.append(f"seek-light window from {_local_text(ctx, seek[0])} dropped: {why}")
     else:
         prog.seek = np.where(usable, np.maximum(prog.seek, level), prog.seek)
     prog.avoid |= _mask(grid, *avoid) & awake & allowed & (prog.seek == 0)
@@ -350,7 +344,6 @@ def _place_dose(ctx, prog, t, awake, t_from, dep, start):
     p = params.load("plan")
     grid = ctx.grid
     k = grid.index(t)
-    when = _local_text(ctx, t)
     if k >= grid.size or k < 0:
         return
     why = _allowed_time(ctx, t, t_from, dep, start)
@@ -366,7 +359,7 @@ def _place_dose(ctx, prog, t, awake, t_from, dep, start):
     if why and t < ctx.until_h:
         return  # a day already lived (re-planning): nothing to place or report
     if why:
-        prog.dropped.append(f"melatonin at {when} dropped: {why}")
+        prog.dropped.append(f"melatonin at {_local_text(ctx, t)} dropped: {why}")
     elif not prog.doses or t - prog.doses[-1] >= 12.0:
         prog.doses.append(t)
 
