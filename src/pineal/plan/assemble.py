@@ -173,7 +173,6 @@ def plan_trip(req: TripRequest, log=None) -> tuple[Plan, opt.Engine | None, dict
         eng, none, rule, best, by_dir, info = replan(eng, issued, log)
         replan_info = _replan_result(eng, info, issued, best)
         notes += info["notes"]
-    none, rule, best = eng.refine([none, rule, best])
     bands = _band(eng, [none.programme, rule.programme, best.programme], req.population, req.seed) \
         if req.population else None
     episodes = []

@@ -38,6 +38,8 @@ FOLLOW_DAYS = 12  # days after the last arrival that are simulated
 # re-run at REPORT_DT.
 SCREEN_DT = STEP_H
 REPORT_DT = 0.1  # simulate()'s default step
+FINALISTS = 4  # the best candidates of the screen re-run at REPORT_DT for the choice (days are counted in whole
+# CBTmin cycles, so a few minutes can move a candidate across a day boundary)
 
 
 @cache
@@ -86,6 +88,10 @@ class Engine:
     def evaluate(self, strategies: list[Strategy]) -> list[Evaluated]:
         """Candidates built and run in one batch at the screening step."""
         return self._run([build(self.ctx, s) for s in strategies], SCREEN_DT)
+
+    def evaluate_exact(self, strategies: list[Strategy]) -> list[Evaluated]:
+        """Candidates built and run at the model's own step."""
+        return self._run([build(self.ctx, s) for s in strategies], REPORT_DT)
 
     def refine(self, evaluated: list[Evaluated]) -> list[Evaluated]:
         """The same programmes again at the model's own step: the numbers a plan reports."""
@@ -195,7 +201,7 @@ def optimise(eng: Engine, current: Evaluated | None = None, lag: float = 0.0,
         if k not in by_dir or ev.score < by_dir[k].score:
             by_dir[k] = ev
     ranked = sorted([*cands, rule], key=lambda e: e.score)  # the published rule is a candidate too
-    best = ranked[0]
+    best, pool = ranked[0], list(ranked)
     if eng.ctx.melatonin_ok:
         tops = [ev for ev in ranked if ev.programme.strategy.kind == "model"][:2]
         mel = []
@@ -204,10 +210,17 @@ def optimise(eng: Engine, current: Evaluated | None = None, lag: float = 0.0,
             offsets = (3.0, 5.0) if s.directions and s.directions[0] > 0 else (10.0,)
             mel += [replace(s, melatonin_offset_h=o) for o in offsets]
         second = eng.evaluate(mel)
+        pool += second
         best = min([best, *second], key=lambda e: e.score)
-    if best.programme.strategy.kind == "model":
+    # the choice among the best few of the screen, and the baselines, at the model's own step
+    finalists = sorted(pool, key=lambda e: e.score)[:FINALISTS]
+    exact = eng.refine([none, rule, *finalists, *kept])
+    none, rule = exact[0], exact[1]
+    kept = exact[2 + len(finalists):]
+    best = min([*exact[2:2 + len(finalists)], rule], key=lambda e: e.score)
+    if best.programme.strategy.kind == "model":  # re-anchored on its own simulated CBTmin
         cbt = best.cbt[np.isfinite(best.cbt)]
-        anchored = eng.evaluate([replace(best.programme.strategy, anchor=tuple(float(c) for c in cbt))])[0]
+        anchored = eng.evaluate_exact([replace(best.programme.strategy, anchor=tuple(float(c) for c in cbt))])[0]
         if anchored.score < best.score:
             best = anchored
     if current is not None:

@@ -174,7 +174,7 @@ def replan(eng, issued, log: ActivityLog):
     past = lived(issued.programme, logged, eng.ctx)
     eng2 = replace(eng, ctx=replace(eng.ctx, past=past))
     keep = issued.programme.strategy
-    current = eng2.evaluate([keep])[0]
+    current = eng2.evaluate_exact([keep])[0]  # at the step the issued plan was reported at
     c_plan, c_est = deviation(issued.cbt, current.cbt, past.until_h)
     dev = (c_est - c_plan) if c_plan is not None and c_est is not None else 0.0
     lag = round(dev / STEP_H) * STEP_H
