@@ -54,3 +54,11 @@ def test_shift_plan_is_chosen_among_candidates_and_reports_a_band(tmp_path):
     assert 0 <= b["plan_cbtmin_at_work"]["median"] <= 6
     assert out["choice"].startswith("sleep ")
     assert plan_shifts(f, population=0)["band"] is None
+
+
+@pytest.mark.parametrize("kw", [{"population": -1}, {"population": 1.5}, {"light_box_lux": 50.0}])
+def test_bad_shift_options(tmp_path, kw):
+    f = tmp_path / "roster.csv"
+    f.write_text(ROSTER)
+    with pytest.raises(InputError):
+        plan_shifts(f, **kw)

@@ -167,10 +167,8 @@ def shifts(
     the variant chosen on the model."""
     import json
 
-    from pineal.limits import check_number
     from pineal.plan.shifts import plan_shifts
 
-    check_number(population, "population", 0, 200, integer=True)
     with Console(stderr=True).status("Planning on the model…"):
         out = plan_shifts(roster, near=near, sleep=sleep, light_box_lux=light_box, population=population)
     if as_json:

@@ -30,6 +30,7 @@ import numpy as np
 
 from pineal import params
 from pineal.errors import InputError
+from pineal.limits import check_number
 from pineal.plan.advance import place_grid
 from pineal.plan.itinerary import airport
 from pineal.plan.light import STEP_H, ordinary_light, schedule_from
@@ -117,6 +118,8 @@ def plan_shifts(roster: str | Path, *, near: str = "LHR", sleep: str = "23:00-07
                 age: float = 30.0, population: int = 12, seed: int = 0) -> dict:
     """The night-work plan chosen on the model, against no plan and the published compromise (a JSON-ready dict)."""
     p = params.load("plan")
+    check_number(population, "population", 0, 200, integer=True)
+    check_number(light_box_lux, "light_box", 1000, 12000, "a light box of 1000-12000 lux at the eye")
     place = airport(near, "near")
     shifts = read_roster(roster, place.zone)
     onset, wake = sleep_window(sleep)
