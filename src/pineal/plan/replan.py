@@ -38,6 +38,7 @@ class Logged:
     doses: tuple[tuple[float, float], ...]  # (model hour, mg)
     start_h: float
     until_h: float
+    gaps_h: float  # hours inside the log without samples (filled with the issued plan)
     notes: tuple[str, ...]
 
 
@@ -79,7 +80,7 @@ def on_grid(log: ActivityLog, grid: Grid) -> Logged:
     t_h = (log.t - t0) / 3600.0
     inside = (log.melatonin_mg > 0) & (t_h >= edges[0]) & (t_h < until_h)
     doses = tuple((float(t), float(m)) for t, m in zip(t_h[inside], log.melatonin_mg[inside], strict=True))
-    return Logged(covered, lux, asleep, doses, start_h, until_h, tuple(notes))
+    return Logged(covered, lux, asleep, doses, start_h, until_h, gaps, tuple(notes))
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -186,8 +187,7 @@ def replan(eng, issued, log: ActivityLog):
             extra.append(replace(keep, anchor=None, lag_h=lag))
     none, rule, best, by_dir = opt.optimise(eng2, current=current, lag=lag, prep_days=prep_fixed, extra=extra)
     info = {"rows": log.rows, "from_h": logged.start_h, "until_h": past.until_h,
-            "gaps_h": float((~logged.covered[np.flatnonzero(logged.covered)[0]:
-                                               np.flatnonzero(logged.covered)[-1] + 1]).sum() * STEP_H),
+            "gaps_h": logged.gaps_h,
             "cbtmin_planned": c_plan, "cbtmin_estimated": c_est,
             "deviation_h": round(dev, 2) if c_est is not None else None, "notes": list(past.notes),
             "issued": issued.programme}
