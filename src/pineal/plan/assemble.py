@@ -39,13 +39,14 @@ def items(eng: opt.Engine, prog: Programme) -> list[PlanItem]:
     past = eng.ctx.past
     out: list[PlanItem] = []
 
-    def add(kind, a, b, detail=""):
+    def add(kind, a, b, detail="", lived=""):
         s = grid.instant(a)
         z = _zone_at(eng, s)
         logged = bool(past is not None and a < past.until_h and b > past.log_start_h)  # lived (gaps: as planned)
+        if logged:
+            detail = f"as logged; {lived}" if lived else "as logged"
         out.append(PlanItem(kind=kind, start=s.astimezone(z), end=grid.instant(b).astimezone(z), zone=z.key,
-                            title=TITLES[kind], detail=f"as logged; {detail}" if logged and detail else
-                            "as logged" if logged else detail, logged=logged))
+                            title=TITLES[kind], detail=detail, logged=logged))
 
     for f in eng.it.flights:
         out.append(PlanItem(kind="flight", start=f.depart, end=f.arrive, zone=f.origin.zone.key,
@@ -63,16 +64,17 @@ def items(eng: opt.Engine, prog: Programme) -> list[PlanItem]:
                 lux = float(prog.seek[a:b + 1].max()) if kind == "light_seek" else 0.0
                 detail = (f"outdoors or a light box, about {lux:,.0f} lux" if kind == "light_seek"
                           else "below 10 lux at the eye")
+                lived = f"about {lux:,.0f} lux" if kind == "light_seek" else ""
                 if past is not None and a < past.asleep.size <= b:  # split at the end of the lived days
                     k = past.asleep.size
-                    add(kind, grid.hours[a], grid.hours[k], detail)
+                    add(kind, grid.hours[a], grid.hours[k], detail, lived)
                     a = k
-                add(kind, grid.hours[a], grid.hours[b] + STEP_H, detail)
+                add(kind, grid.hours[a], grid.hours[b] + STEP_H, detail, lived)
     for t in prog.doses:
         add("melatonin", t, t + STEP_H, f"{prog.dose_mg:g} mg immediate-release; stay awake for a while after, "
             "do not drive")
     for t, mg in prog.fixed_doses:
-        add("melatonin", t, t + STEP_H, f"{mg:g} mg")
+        add("melatonin", t, t + STEP_H, f"{mg:g} mg", f"{mg:g} mg")
     for t in prog.caffeine_cutoffs:
         add("caffeine_cutoff", t, t + STEP_H, "no coffee, tea, cola or energy drinks after this")
     return sorted(out, key=lambda i: (i.start, i.kind))

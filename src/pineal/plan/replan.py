@@ -135,7 +135,7 @@ def lived(issued, logged: Logged, ctx) -> Past:
     bright = np.where(np.isfinite(lux) & (lux >= p["bright_daylight_lux"]), lux, 0.0)
     seek = np.where(inlog, bright, issued.seek[:k])
     avoid = np.where(inlog, False, issued.avoid[:k])
-    doses = [(t, issued.dose_mg) for t in issued.doses if t < logged.until_h and not inlog[grid.index(t)]]
+    doses = [(t, issued.dose_mg) for t in issued.doses if t < logged.until_h and not inlog[min(grid.index(t), k - 1)]]
     doses = tuple(sorted(doses + list(logged.doses)))
     kinds = {grid.index(s): kind for s, _, kind in issued.sleeps}
     sleeps, wakes = [], [w for w in issued.main_wakes if w < logged.start_h]
