@@ -240,15 +240,22 @@ def exogenous_input(doses: Sequence[pk.Dose], pk_vec: np.ndarray, start_h: float
     shifted = [replace(d, time_h=d.time_h - start_h) for d in doses]
     t, c = _pk_curve(shifted, pk_vec, hours)
     t = t + start_h
+    edges, means = plasma_steps(t, c, dt)
+    return edges, means, t, c
+
+
+def plasma_steps(t: np.ndarray, c: np.ndarray, dt: float):
+    """(edges, means over each solver step) of a 1-min plasma curve starting at ``t[0]``, up to one step after
+    its last non-zero mean; (None, None) for a curve that is all zero."""
     per = max(1, round(dt / PK_STEP_H))
     n_blocks = (c.size - 1) // per
     seg = step_means(c, dt)
     last = np.nonzero(seg > 1e-9)[0]
     if last.size == 0:
-        return None, None, t, c
+        return None, None
     k = last[-1] + 2
     edges = t[0] + per * PK_STEP_H * np.arange(min(k, n_blocks) + 1)
-    return edges, seg[: edges.size - 1], t, c
+    return edges, seg[: edges.size - 1]
 
 
 def step_means(c: np.ndarray, dt: float) -> np.ndarray:

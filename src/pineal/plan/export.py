@@ -30,7 +30,7 @@ def to_ics(plan: Plan) -> bytes:
         ev.add("dtend", it.end if it.end > it.start else it.start + timedelta(minutes=15))
         ev.add("dtstamp", it.start)
         ev.add("description", f"{it.detail}\nLocal zone: {it.zone}\n{DISCLAIMER}")
-        if it.kind in ALARM_BEFORE:
+        if it.kind in ALARM_BEFORE and not it.logged:  # a logged day is history: no alarm
             al = Alarm()
             al.add("action", "DISPLAY")
             al.add("description", it.title)
@@ -73,9 +73,8 @@ def to_protocol_toml(plan: Plan, prog: Programme, grid: Grid, habitual: tuple[st
     for s, e, _ in prog.sleeps:
         if e - s >= STEP_H and s >= 0:
             lines += ["[[sleep]]", f'start = "{_hhmm(s)}"', f'end = "{_hhmm(e)}"', f"days = {int(s // 24) + 1}", ""]
-    for t in prog.doses:
-        lines += ["[[dose]]", f'amount = "{prog.dose_mg:g} mg"', f'time = "{_hhmm(t)}"',
-                  f"days = {int(t // 24) + 1}", ""]
+    for t, mg in sorted([(t, prog.dose_mg) for t in prog.doses] + list(prog.fixed_doses)):
+        lines += ["[[dose]]", f'amount = "{mg:g} mg"', f'time = "{_hhmm(t)}"', f"days = {int(t // 24) + 1}", ""]
     for d in range(1, days + 1):
         lines += ["[[measure]]", 'marker = "cbtmin"', f"day = {d}", 'definition = "phase"', ""]
     return "\n".join(lines)

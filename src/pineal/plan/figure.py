@@ -2,7 +2,7 @@
 
 x: days in the final target's local dates; y: clock time in the target zone. The target band is the habitual
 sleep window there. Bars along the bottom: sleep (grey), seek light (gold), avoid light (dark blue), melatonin
-(purple ticks), flights (red).
+(purple ticks), flights (red). A re-plan shades the days as logged (light blue).
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ def plan_figure(plan: Plan, target_zone: str, sleep: tuple[float, float], path: 
     onset, wake = sleep
     lo = onset if onset >= 12 else onset + 24
     ax.axhspan(lo, lo + (wake - onset) % 24.0, color="0.9", label="target sleep window")
+    if plan.replan is not None:  # re-planning: the days lived, as logged
+        ax.axvspan(x(plan.replan.logged_from), x(plan.replan.logged_until), color="lightblue", alpha=0.35,
+                   label="days as logged")
     for strat, style in (("pineal plan", "o-"), ("no plan", "x--")):
         pts = [(x(m.at), y(m.at)) for m in plan.markers if m.strategy == strat]
         if pts:
