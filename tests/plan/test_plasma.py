@@ -2,8 +2,8 @@
 path, and screening candidates at the grid's 15-min step ranks them as the model's 0.1-h step does."""
 
 import numpy as np
+from plan_cache import make_plan
 
-from conftest import make_plan
 from pineal.models import pk
 from pineal.plan import plasma
 from pineal.plan.travellers import sample_travellers

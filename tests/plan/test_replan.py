@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plan_cache import make_plan
 
-from conftest import make_plan
 from pineal.errors import InputError
 from pineal.plan import plan_trip
 from pineal.plan.checks import violations

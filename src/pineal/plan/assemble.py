@@ -115,6 +115,17 @@ def _band(eng: opt.Engine, progs: list[Programme], n: int, seed: int) -> list[li
     return out
 
 
+#: days (averaged over the virtual travellers) by which the rule must beat the model's plan to be issued instead
+ROBUST_MARGIN_D = 0.25
+
+
+def _band_cost(episodes, band: list[list[float]]) -> float:
+    """Mean days to adaptation over the virtual travellers, summed over episodes; a traveller not adapted within
+    a stay counts as the whole stay (its nights + 1)."""
+    return float(sum(np.mean([d if math.isfinite(d) else ep.nights + 1.0 for d in per])
+                     for ep, per in zip(episodes, band, strict=True)))
+
+
 def _replan_result(eng: opt.Engine, info: dict, issued, best) -> Replan:
     """The ``replan`` block: the lived span, the phase estimate and whether the open days changed."""
     grid, until = eng.ctx.grid, info["until_h"]
@@ -177,6 +188,11 @@ def plan_trip(req: TripRequest, log=None) -> tuple[Plan, opt.Engine | None, dict
         notes += info["notes"]
     bands = _band(eng, [none.programme, rule.programme, best.programme], req.population, req.seed) \
         if req.population else None
+    if bands and best is not rule and _band_cost(eps, bands[1]) + ROBUST_MARGIN_D < _band_cost(eps, bands[2]):
+        notes.append(f"The published rule is issued: the model's best plan for the typical traveller "
+                     f"({_band_cost(eps, bands[2]):.1f} days to adaptation on average over {req.population} virtual "
+                     f"travellers) is less robust than the rule ({_band_cost(eps, bands[1]):.1f} days).")
+        best, bands[2] = rule, bands[1]
     episodes = []
     for k, ep in enumerate(eps):
         d = best.programme.strategy.directions[k]
