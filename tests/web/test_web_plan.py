@@ -148,3 +148,53 @@ def test_plans_leave_a_worker_for_fast_requests():
     from pineal.web.pool import HEAVY
 
     assert "plan" in HEAVY  # a plan (0.3-3 s) never holds every worker: doses and checks keep flowing
+
+
+ROSTER = "start,end\n" + "\n".join(f"2027-03-{d:02d} 23:00,2027-03-{d + 1:02d} 07:00" for d in (8, 9, 10, 11))
+
+
+def test_advance_plan_is_the_cli_object(client):
+    from pineal.plan.advance import plan_advance
+
+    body = {"from": "02:00-10:00", "to": "23:00-07:00", "start": "2027-03-01", "days": 14}
+    r = client.post("/api/plan/advance", json=body)
+    assert r.status_code == 200, r.text
+    plan = Plan.model_validate(r.json())
+    expected = plan_advance("02:00-10:00", "23:00-07:00", start="2027-03-01", days=14)
+    assert plan.summary == expected.summary and "Not medical advice" in plan.disclaimer
+    assert all("0.5 mg" in i.detail for i in plan.items if i.kind == "melatonin")
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"from": "02:00-10:00", "to": "23:00-07:00", "dose_mg": 10}, "dose_mg"),
+    ({"from": "02:00-10:00", "to": "23:00-07:00", "days": 400}, "days"),
+    ({"from": "nonsense", "to": "23:00-07:00"}, "from"),
+    ({"from": "02:00-10:00"}, "to"),
+    ({"from": "02:00-10:00", "to": "23:00-07:00", "near": "ZZZ"}, "near"),
+    ({"from": "02:00-10:00", "to": "23:00-07:00", "extra": 1}, "extra"),
+])
+def test_advance_bad_input_is_a_422_naming_the_field(client, body, field):
+    problem = _problem(client.post("/api/plan/advance", json=body))
+    assert field in problem["field"] and problem["allowed"] and problem["message"], problem
+
+
+def test_shifts_plan_from_roster_text(client):
+    from pineal.plan.shifts import plan_shifts
+
+    r = client.post("/api/plan/shifts", json={"roster": ROSTER, "population": 0})
+    assert r.status_code == 200, r.text
+    expected = plan_shifts(roster_text=ROSTER, population=0)
+    got = r.json()
+    assert got.keys() == expected.keys() and got["choice"] == expected["choice"]
+    assert "medical advice" in got["disclaimer"].lower()
+
+
+@pytest.mark.parametrize(("roster", "field"), [
+    ("2027-03-08 23:00;2027-03-09 07:00", "roster line 1"),
+    ("2027-03-08 23:00,2027-03-08 23:30", "roster"),  # 30 min is not a shift
+    ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20270308T230000\nEND:VEVENT\nEND:VCALENDAR\n", "roster"),
+    ("", "roster"),
+])
+def test_shifts_bad_roster_is_a_422(client, roster, field):
+    problem = _problem(client.post("/api/plan/shifts", json={"roster": roster, "population": 0}))
+    assert field in problem["field"] and problem["allowed"] and problem["message"], problem

@@ -45,24 +45,43 @@ MAX_SHIFTS = 60
 
 
 def read_roster(path: str | Path, zone) -> list[tuple[datetime, datetime]]:
+    """The shifts of a .csv (start,end local times) or .ics file."""
     p = Path(path)
     if not p.is_file():
         raise InputError("roster", str(path), "an existing .csv (start,end) or .ics file of shifts")
-    out = []
     if p.suffix.lower() == ".ics":
+        return parse_roster(p.read_bytes(), zone, ics=True, name=str(path))
+    try:
+        return parse_roster(p.read_text("utf-8"), zone, name=str(path))
+    except UnicodeDecodeError:
+        raise InputError("roster", str(path), "a UTF-8 text file of shifts") from None
+
+
+def parse_roster(text: str | bytes, zone, ics: bool | None = None, name: str = "roster text"):
+    """Shifts from roster text: CSV lines 'YYYY-MM-DD HH:MM,YYYY-MM-DD HH:MM' (a 'start,end' header allowed) or an
+    iCalendar text (``ics`` None: recognised by its BEGIN:VCALENDAR line)."""
+    if ics is None:
+        head = text[:200].lstrip() if isinstance(text, str) else text[:200].lstrip().decode("utf-8", "replace")
+        ics = head.upper().startswith("BEGIN:VCALENDAR")
+    out = []
+    if ics:
         from icalendar import Calendar
 
         try:
-            cal = Calendar.from_ical(p.read_bytes())
+            cal = Calendar.from_ical(text)
         except ValueError as err:
-            raise InputError("roster", str(path), f"a valid .ics calendar ({err})") from None
+            raise InputError("roster", name, f"a valid .ics calendar ({err})") from None
         for ev in cal.walk("VEVENT"):
-            s, e = ev.decoded("dtstart"), ev.decoded("dtend")
+            try:
+                s, e = ev.decoded("dtstart"), ev.decoded("dtend")
+            except KeyError as err:
+                raise InputError("roster", name, f"events with DTSTART and DTEND (missing {err})") from None
             if not isinstance(s, datetime):
                 raise InputError("roster", str(s), "shifts with start and end times (not all-day events)")
             out.append((s if s.tzinfo else s.replace(tzinfo=zone), e if e.tzinfo else e.replace(tzinfo=zone)))
     else:
-        for k, row in enumerate(csv.reader(p.read_text("utf-8").splitlines())):
+        text = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        for k, row in enumerate(csv.reader(text.splitlines())):
             if not row or row[0].strip().lower() == "start":
                 continue
             try:
@@ -114,14 +133,19 @@ def shift_candidates() -> list[ShiftPlan]:
             (4.0, 12.0)) for n in (0, 5, 7) for g in (1.0, 3.0) for b in (True, False)]
 
 
-def plan_shifts(roster: str | Path, *, near: str = "LHR", sleep: str = "23:00-07:00", light_box_lux: float = 4000.0,
-                age: float = 30.0, population: int = 12, seed: int = 0) -> dict:
-    """The night-work plan chosen on the model, against no plan and the published compromise (a JSON-ready dict)."""
+def plan_shifts(roster: str | Path | None = None, *, near: str = "LHR", sleep: str = "23:00-07:00",
+                light_box_lux: float = 4000.0, age: float = 30.0, population: int = 12, seed: int = 0,
+                roster_text: str | None = None) -> dict:
+    """The night-work plan chosen on the model, against no plan and the published compromise (a JSON-ready dict).
+
+    ``roster``: the path of a .csv or .ics roster; or ``roster_text``: its content (the HTTP API)."""
     p = params.load("plan")
     check_number(population, "population", 0, 200, integer=True)
     check_number(light_box_lux, "light_box", 1000, 12000, "a light box of 1000-12000 lux at the eye")
     place = airport(near, "near")
-    shifts = read_roster(roster, place.zone)
+    if (roster is None) == (roster_text is None):
+        raise InputError("roster", "both" if roster is not None else "none", "a roster file or a roster text")
+    shifts = read_roster(roster, place.zone) if roster_text is None else parse_roster(roster_text, place.zone)
     onset, wake = sleep_window(sleep)
     first = shifts[0][0] - timedelta(days=2)
     days = math.ceil((shifts[-1][1] - first) / timedelta(days=1)) + 2

@@ -27,6 +27,7 @@ from fastapi.templating import Jinja2Templates
 from pineal import DISCLAIMER, __version__
 from pineal.errors import InputError
 from pineal.plan import Plan, TripRequest
+from pineal.plan.request import AdvanceRequest, ShiftsRequest
 from pineal.schemas import (
     CheckReport,
     CheckRequest,
@@ -238,6 +239,16 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
         if format == "svg":
             return Response(out["svg"], media_type="image/svg+xml")
         return out["plan"]
+
+    @app.post("/api/plan/advance", response_model=Plan, tags=["api"],
+              summary="A gradual advance of late sleep (`pineal plan advance --json`; docs/plan.md)")
+    async def api_plan_advance(req: AdvanceRequest) -> dict:
+        return await run("advance", settings.plan_budget_s, request=req.model_dump(by_alias=True))
+
+    @app.post("/api/plan/shifts", tags=["api"],
+              summary="A night-work plan for a roster given as text (`pineal plan shifts --json`; docs/plan.md)")
+    async def api_plan_shifts(req: ShiftsRequest) -> dict:
+        return await run("shifts", settings.plan_budget_s, request=req.model_dump())
 
     @app.get("/api/airports", tags=["api"], summary="Airports by IATA code, city or name (for the planner's form)")
     def api_airports(q: Annotated[str, Query(min_length=1, max_length=60, description="What to look for.")],

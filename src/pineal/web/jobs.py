@@ -69,6 +69,25 @@ def plan(request: dict[str, Any], figure: bool = False) -> dict[str, Any]:
     return out
 
 
+def advance(request: dict[str, Any]) -> dict[str, Any]:
+    """`pineal plan advance --json` for an ``AdvanceRequest`` (late sleep moved earlier)."""
+    from pineal.plan.advance import plan_advance
+    from pineal.plan.request import AdvanceRequest
+
+    req = AdvanceRequest.build(request, source="advance")
+    return plan_advance(**req.kwargs()).model_dump(mode="json")
+
+
+def shifts(request: dict[str, Any]) -> dict[str, Any]:
+    """`pineal plan shifts --json` for a ``ShiftsRequest`` (the roster as text)."""
+    from pineal.plan.request import ShiftsRequest
+    from pineal.plan.shifts import plan_shifts
+
+    req = ShiftsRequest.build(request, source="shifts")
+    data = req.model_dump()
+    return plan_shifts(roster_text=data.pop("roster"), **data)
+
+
 def check(text: str) -> dict[str, Any]:
     """`pineal check --json` of a text."""
     from pineal.safety.claims import check as run

@@ -30,7 +30,7 @@ WORKER_ENV = {"NUMBA_THREADING_LAYER": "workqueue", "NUMBA_NUM_THREADS": "1", "O
 #: them too starved protocol runs behind a stream of doses); heavy jobs may hold all workers but one, so a slow
 #: request never blocks the fast ones
 PRIORITY = {"check": 0}
-HEAVY = frozenset({"simulate", "validate", "plan"})  # a plan takes 0.3-3 s
+HEAVY = frozenset({"simulate", "validate", "plan", "advance", "shifts"})  # a plan takes 0.3-3 s
 
 
 class BudgetExceeded(Exception):
