@@ -126,12 +126,14 @@ def advance(
     age: Annotated[float, typer.Option(help="Age in years.")] = 30.0,
     days: Annotated[int, typer.Option(help="Days to plan, 7-42.")] = 28,
     ics: Annotated[str | None, typer.Option(help="Write an .ics calendar.")] = None,
+    plot: Annotated[str | None, typer.Option(help="Write a figure (.png/.svg/.pdf).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Delayed sleep phase: move sleep earlier with a fixed wake time, morning light and timed melatonin."""
     from pineal.plan.advance import plan_advance
 
     path = ics and _out_path(ics, (".ics",), "ics")
+    figure = plot and _out_path(plot, (".png", ".svg", ".pdf"), "plot")
     if start is not None:
         from datetime import date
 
@@ -148,6 +150,11 @@ def advance(
         from pineal.plan.export import to_ics
 
         path.write_bytes(to_ics(plan))
+    if figure:
+        from pineal.plan.figure import plan_figure
+        from pineal.plan.request import sleep_window
+
+        plan_figure(plan, plan.episodes[0].zone_to, sleep_window(to, "to"), figure)
     if as_json:
         typer.echo(plan.model_dump_json(indent=2))
         return
@@ -161,6 +168,8 @@ def shifts(
     sleep: Annotated[str, typer.Option(help="Habitual sleep on days off, e.g. 23:00-07:00.")] = "23:00-07:00",
     light_box: Annotated[float, typer.Option(help="Light box at work, lux.")] = 4000.0,
     population: Annotated[int, typer.Option(help="Virtual workers for the benefit band (0-200).")] = 12,
+    ics: Annotated[str | None, typer.Option(help="Write an .ics calendar of the plan.")] = None,
+    plot: Annotated[str | None, typer.Option(help="Write a figure (.png/.svg/.pdf).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Night work: compromise phase (Smith & Eastman 2008) with light pulses, dark glasses and fixed dark sleep,
@@ -169,8 +178,27 @@ def shifts(
 
     from pineal.plan.shifts import plan_shifts
 
+    path = ics and _out_path(ics, (".ics",), "ics")
+    figure = plot and _out_path(plot, (".png", ".svg", ".pdf"), "plot")
     with Console(stderr=True).status("Planning on the model…"):
         out = plan_shifts(roster, near=near, sleep=sleep, light_box_lux=light_box, population=population)
+    if path or figure:
+        from datetime import datetime
+
+        from pineal.plan.result import Marker, PlanItem
+
+        items = [PlanItem.model_validate(i) for i in out["items"]]
+        if path:
+            from pineal.plan.export import items_ics
+
+            path.write_bytes(items_ics(items, "pineal night-work plan"))
+        if figure:
+            from pineal.plan.figure import timeline_figure
+            from pineal.plan.request import sleep_window
+
+            work = [(datetime.fromisoformat(w["start"]), datetime.fromisoformat(w["end"])) for w in out["shifts"]]
+            timeline_figure(items, [Marker.model_validate(m) for m in out["markers"]], items[0].zone,
+                            sleep_window(sleep), figure, work=work)
     if as_json:
         typer.echo(json.dumps(out, indent=2))
         return

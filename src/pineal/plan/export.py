@@ -9,20 +9,25 @@ import numpy as np
 
 from pineal.plan.light import STEP_H, Grid
 from pineal.plan.programme import Programme
-from pineal.plan.result import DISCLAIMER, Plan
+from pineal.plan.result import DISCLAIMER, Plan, PlanItem
 
 ALARM_BEFORE = {"melatonin": 10, "light_seek": 10, "sleep": 30, "nap": 5, "light_avoid": 10}
 
 
 def to_ics(plan: Plan) -> bytes:
     """Every item an event in UTC (the zone is in the description); alarms before the actionable ones."""
+    return items_ics(plan.items, "pineal jet-lag plan" if plan.mode != "advance" else "pineal sleep-advance plan")
+
+
+def items_ics(items: list[PlanItem], name: str) -> bytes:
+    """Plan items as an iCalendar (one event each, with the disclaimer; alarms before the actionable ones)."""
     from icalendar import Alarm, Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//pineal//plan//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "pineal jet-lag plan")
-    for k, it in enumerate(plan.items):
+    cal.add("x-wr-calname", name)
+    for k, it in enumerate(items):
         ev = Event()
         ev.add("uid", f"pineal-{k}-{it.kind}-{it.start:%Y%m%dT%H%M}@pineal")
         ev.add("summary", it.title)

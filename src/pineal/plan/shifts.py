@@ -36,7 +36,7 @@ from pineal.plan.itinerary import airport
 from pineal.plan.light import STEP_H, ordinary_light, schedule_from
 from pineal.plan.phase import starting_phase
 from pineal.plan.request import sleep_window
-from pineal.plan.result import DISCLAIMER, PlanItem
+from pineal.plan.result import DISCLAIMER, Marker, PlanItem
 from pineal.plan.travellers import sample_travellers
 from pineal.simulate import simulate
 from pineal.timeline import format_clock
@@ -264,6 +264,11 @@ def plan_shifts(roster: str | Path | None = None, *, near: str = "LHR", sleep: s
             "items": [PlanItem(kind=k, start=s.astimezone(place.zone), end=e.astimezone(place.zone),
                                zone=place.zone.key, title=kinds[k]).model_dump(mode="json")
                       for k, s, e in sorted(items, key=lambda x: x[1])],
+            "markers": [Marker(at=grid.instant(c).astimezone(place.zone), kind="cbtmin", strategy=name)
+                        .model_dump(mode="json") for name, i in (("pineal plan", best_i), ("no plan", 0))
+                        for c in cbt[i] if np.isfinite(c)],
+            "shifts": [{"start": s.astimezone(place.zone).isoformat(), "end": e.astimezone(place.zone).isoformat()}
+                       for s, e in shifts],
             "disclaimer": DISCLAIMER, "age": age}
 
 
