@@ -9,6 +9,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from web_problem import problem as _problem
 
 from pineal import DISCLAIMER
 from pineal.errors import InputError
@@ -34,14 +35,6 @@ start = "07:00"
 end = "09:00"
 lux = 5000
 """
-
-
-def _problem(resp, status=422) -> dict:
-    assert resp.status_code == status, resp.text
-    assert "Traceback" not in resp.text
-    detail = resp.json()["detail"]
-    assert isinstance(detail, list) and detail
-    return detail[0]
 
 
 # ------------------------------------------------------------------------------------------------ health

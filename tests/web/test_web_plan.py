@@ -5,20 +5,13 @@ calendar and figure formats."""
 from __future__ import annotations
 
 import pytest
+from web_problem import problem as _problem
 
 from pineal.errors import InputError
 from pineal.plan import Plan, TripRequest, plan_trip
 
 LEG = "JFK 2027-01-10 18:30 LHR 2027-01-11 06:30"
 TRIP = {"legs": [LEG], "population": 4}
-
-
-def _problem(resp, status=422) -> dict:
-    assert resp.status_code == status, resp.text
-    assert "Traceback" not in resp.text
-    detail = resp.json()["detail"]
-    assert isinstance(detail, list) and detail
-    return detail[0]
 
 
 def test_plan_is_the_cli_object(client):
