@@ -149,7 +149,7 @@ def advance(
     if path:
         from pineal.plan.export import to_ics
 
-        path.write_bytes(to_ics(plan))
+        path.write_bytes(to_ics(plan, "pineal sleep-advance plan"))
     if figure:
         from pineal.plan.figure import plan_figure
         from pineal.plan.request import sleep_window

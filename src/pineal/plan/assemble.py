@@ -188,10 +188,11 @@ def plan_trip(req: TripRequest, log=None) -> tuple[Plan, opt.Engine | None, dict
         notes += info["notes"]
     bands = _band(eng, [none.programme, rule.programme, best.programme], req.population, req.seed) \
         if req.population else None
-    if bands and best is not rule and _band_cost(eps, bands[1]) + ROBUST_MARGIN_D < _band_cost(eps, bands[2]):
+    cost_rule, cost_plan = (_band_cost(eps, bands[j]) for j in (1, 2)) if bands else (0.0, 0.0)
+    if bands and best is not rule and cost_rule + ROBUST_MARGIN_D < cost_plan:
         notes.append(f"The published rule is issued: the model's best plan for the typical traveller "
-                     f"({_band_cost(eps, bands[2]):.1f} days to adaptation on average over {req.population} virtual "
-                     f"travellers) is less robust than the rule ({_band_cost(eps, bands[1]):.1f} days).")
+                     f"({cost_plan:.1f} days to adaptation on average over {req.population} virtual travellers) is "
+                     f"less robust than the rule ({cost_rule:.1f} days).")
         best, bands[2] = rule, bands[1]
     episodes = []
     for k, ep in enumerate(eps):

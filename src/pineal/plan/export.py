@@ -14,9 +14,9 @@ from pineal.plan.result import DISCLAIMER, Plan, PlanItem
 ALARM_BEFORE = {"melatonin": 10, "light_seek": 10, "sleep": 30, "nap": 5, "light_avoid": 10}
 
 
-def to_ics(plan: Plan) -> bytes:
+def to_ics(plan: Plan, name: str = "pineal jet-lag plan") -> bytes:
     """Every item an event in UTC (the zone is in the description); alarms before the actionable ones."""
-    return items_ics(plan.items, "pineal jet-lag plan" if plan.mode != "advance" else "pineal sleep-advance plan")
+    return items_ics(plan.items, name)
 
 
 def items_ics(items: list[PlanItem], name: str) -> bytes:

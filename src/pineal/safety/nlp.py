@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
 import tomllib
 import warnings
 from dataclasses import dataclass
@@ -106,13 +105,12 @@ def pipeline():
 MAX_SENTENCE = 2000
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def spacy_safe(text: str) -> str:
     """``text`` with unpaired surrogate code points (not encodable as UTF-8, which spaCy requires) replaced by
     U+FFFD, one character for one, so character offsets stay those of the original text."""
-    return _SURROGATE.sub("\ufffd", text)
+    from pineal.safety.text import SURROGATE
+
+    return SURROGATE.sub("\ufffd", text)
 
 
 class Parsed:
