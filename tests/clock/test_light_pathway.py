@@ -74,3 +74,20 @@ def test_decoupled_suppression_masks_room_light_more_than_the_clock_drive():
     masked = {r.metric: r.model for r in multiday.gooley2011(MODEL, direct)}
     key = "Gooley 2011 onset, room light later than dim by"
     assert masked[key] > rows[key] + 0.3
+
+
+def test_saturating_light_history_adapts_to_room_light_as_to_bright_light():
+    """With a half-saturation I_h the history follows I/(I + I_h): 150 and 8000 lux days give nearly the same L,
+    where the history of the drive B̂ separates them (the variant of docs/clock.md, third round)."""
+    mdl = get(MODEL)
+
+    def history_after(lux, params):
+        light = schedule.constant(lux)
+        return solver.integrate(mdl, light, mdl.initial, mdl.vector(params), 96.0).y_end[0, 5]
+
+    sat = {"history_half_lux": 10.0, "history_tau_h": 24.0}
+    room, bright = history_after(150.0, sat), history_after(8000.0, sat)
+    assert 150.0 / 160.0 * (1 - math.exp(-4.0)) * 0.98 < room < bright < 1.0
+    assert bright - room < 0.07
+    drive_room, drive_bright = history_after(150.0, {}), history_after(8000.0, {})
+    assert drive_bright / drive_room > 1.3
