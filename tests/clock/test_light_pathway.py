@@ -38,14 +38,14 @@ def test_nonphotic_drive_vanishes_in_the_day_and_in_the_wake_maintenance_zone():
     assert np.sign(nonphotic(0.8, 2.5, 1.0, 0.05)[1]) == -np.sign(nonphotic(0.8, 2.5, 0.0, 0.05)[1])
 
 
-def _pulse_shift(params, prior_lux):
-    """Delay from 2 h of 5000 lux in the early night, after a day at ``prior_lux`` (vs the same without pulse)."""
+def _pulse_shift(params, prior_lux, pulse_lux=5000.0):
+    """Delay from 2 h of ``pulse_lux`` in the early night, after a day at ``prior_lux`` (vs the same without)."""
     mdl = get(MODEL)
     p = mdl.vector(params)
     y0 = solver.entrain(mdl, schedule.daily("23:00", "07:00", lux=150.0), p)
     day = schedule.constant(prior_lux).with_episodes(0.0, 7.0, "lux", 0.0).with_episodes(0.0, 7.0, "sleep", 1.0)
     day = day.with_light(19.0, 48.0, 3.0)
-    runs = solver.integrate(mdl, [day.with_light(21.0, 23.0, 5000.0), day], np.tile(y0, (2, 1)), p, 48.0)
+    runs = solver.integrate(mdl, [day.with_light(21.0, 23.0, pulse_lux), day], np.tile(y0, (2, 1)), p, 48.0)
     return float(multiday.phase_h(MODEL, runs.y_end)[0] - multiday.phase_h(MODEL, runs.y_end)[1])
 
 
@@ -91,3 +91,12 @@ def test_saturating_light_history_adapts_to_room_light_as_to_bright_light():
     assert bright - room < 0.07
     drive_room, drive_bright = history_after(150.0, {}), history_after(8000.0, {})
     assert drive_bright / drive_room > 1.3
+
+
+def test_adaptation_of_the_half_saturation_spares_bright_light():
+    """history_half_saturation_k: after a bright day a room-light pulse loses much more of its effect than a bright
+    pulse does (the intensity-response curve moves to the right; a saturating stimulus stays saturating)."""
+    adapt = {"history_half_saturation_k": 3.0, "history_half_lux": 10.0, "history_tau_h": 12.0}
+    room = _pulse_shift(adapt, 3.0, 100.0) / _pulse_shift(adapt, 2000.0, 100.0)
+    bright = _pulse_shift(adapt, 3.0, 8000.0) / _pulse_shift(adapt, 2000.0, 8000.0)
+    assert room > 1.3 and room > bright + 0.2

@@ -30,7 +30,7 @@ NAME = "hannay2019+melatonin"
 N_CLOCK = 16  # length of Hannay's packed vector
 (BETA_IP, K_EL, A_SYN, PSI_ON, WINDOW, DELTA, RAMP_NORM, R_OFF, M_SUP, H1_FLOOR, B1H, C1, S1, B2H, C2, S2, EPS,
  EC50, HILL, SUP_DIRECT, SUP_ED50, SUP_HILL, SUP_GAIN, NP_RHO, HIST_K, HIST_RATE,
- G_SCALE, HIST_HALF) = range(N_CLOCK, N_CLOCK + 28)
+ G_SCALE, HIST_HALF, HIST_SHIFT) = range(N_CLOCK, N_CLOCK + 29)
 H1, H2, HIST = 3, 4, 5
 PG_ML_PER_PMOL_L = 1.0 / 4.305  # models.md conventions (molar mass 232.28 g/mol)
 
@@ -70,7 +70,7 @@ def pack(v) -> np.ndarray:
         v["drive_ec50_pg_ml"], v["drive_hill"],
         v["suppression_direct"], v["suppression_ed50_lux"], v["suppression_hill"], v["suppression_direct_gain"],
         v["nonphotic_rho"], v["history_gain_k"], 1.0 / v["history_tau_h"], v["photic_sensitivity"],
-        v["history_half_lux"],
+        v["history_half_lux"], v["history_half_saturation_k"],
     ]
     return np.concatenate([hannay.pack(v), np.array(mel)])
 
@@ -83,12 +83,17 @@ def prepare(u, p, a):
 @nb.njit(cache=True, inline="always")
 def rhs(t, y, a, p, dydt):
     """Clock (Hannay 2019 with light) + melatonin forcing + pineal and plasma compartments, one subject."""
-    bhat = drive(p[hannay.G], a[0], y[2])
+    alpha = a[0]
+    lux = 0.0
+    if p[HIST_HALF] > 0.0 or p[HIST_SHIFT] > 0.0:
+        lux = light.lux_from_alpha_hill(a[0], p[hannay.A0], p[hannay.I0], p[hannay.P])
+    if p[HIST_SHIFT] > 0.0:  # light adaptation moves the half-saturation of α(I): I₀ (1 + k_I L)
+        alpha = light.alpha_hill(lux, p[hannay.A0], p[hannay.I0] * (1.0 + p[HIST_SHIFT] * y[HIST]), p[hannay.P])
+    bhat = drive(p[hannay.G], alpha, y[2])
     # light history (Burgess 2013, Chang 2011): the drive is divided by 1 + k L, L a leaky mean over τ of B̂ or,
     # with a half-saturation I_h > 0, of the saturating signal I/(I + I_h) (room light adapts as much as bright)
-    hannay.oscillator(y, a[0], bhat * p[G_SCALE] / (1.0 + p[HIST_K] * y[HIST]), p, dydt)
+    hannay.oscillator(y, alpha, bhat * p[G_SCALE] / (1.0 + p[HIST_K] * y[HIST]), p, dydt)
     if p[HIST_HALF] > 0.0:
-        lux = light.lux_from_alpha_hill(a[0], p[hannay.A0], p[hannay.I0], p[hannay.P])
         dydt[HIST] = (lux / (lux + p[HIST_HALF]) - y[HIST]) * p[HIST_RATE]
     else:
         dydt[HIST] = (bhat - y[HIST]) * p[HIST_RATE]
