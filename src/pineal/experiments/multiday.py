@@ -553,8 +553,9 @@ KNOWN_MISSES = {
     "Gooley 2011 onset, room light later than dim by": (
         "room light itself delays the 25 %-amplitude onset by about 1.9 h against a dim evening of the same day, "
         "but the dim day that precedes Gooley's dim evening delays the model's onset by 1.1-1.3 h (people's barely "
-        "moves, Ohashi 2023): a day of 150-lux light advances Hannay's phase by about an hour (docs/clock.md, "
-        "diagnosis)"),
+        "moves, Ohashi 2023): 07:00-16:00 of 150-lux light advance Hannay's phase by 1.3 h, 2-3x the Kronauer "
+        "models (scripts/diagnose_light_day.py); no light pathway tried in three rounds fixes it while keeping the "
+        "laboratory PRCs (docs/clock.md)"),
     "Gooley 2011 onset to bedtime, dim": (
         "the onset after the dim day comes 0.3 h before bedtime (published 1.95 h): the dim-day delay of the "
         "previous row"),
@@ -568,8 +569,11 @@ KNOWN_MISSES = {
     "Phillips 2019 apparent DLMO delay at 30 lux": "masking too weak at 30-50 lux (see Gooley onset)",
     "Phillips 2019 apparent DLMO delay at 50 lux": "masking too weak at 30-50 lux (see Gooley onset)",
     "Ohashi 2023 then a morning of 8000 lux: shift": (
-        "the model advances 1.1 h after 1 h of morning light following a dim day (+0.18 published); the light's "
-        "timing and duration are not in the abstract (1 h from wake assumed)"),
+        "the model advances 1.1 h (+0.18 published), but the pulse itself moves it only +0.16 h (people about "
+        "+0.42 h net of their dim-day drift): the rest comes from the 150-lux rest of day 3 this emulation assumes "
+        "(the abstract does not say; with day 3 dim after the pulse the model gives +0.39 h, inside the SD). "
+        "Pulse timing and duration are not in the abstract either (1 h from wake assumed); "
+        "scripts/diagnose_light_day.py"),
     "Burgess 2013 delay smaller after short nights by": (
         "no light history by default; with light history (k 10, tau 24 h) 0.4 h of the 1.4 h"),
     "Wright 2001 T = 24.0 h at 1.5 lux: drift per cycle": (
