@@ -80,6 +80,7 @@ REGISTRY: dict[str, str] = {
     "lewy1992": "pineal.experiments.lewy1992",
     "wirzjustice2004": "pineal.experiments.wirzjustice2004",
     "multiday": "pineal.experiments.multiday",
+    "multiday_spread": "pineal.experiments.multiday_spread",
     "population_spread": "pineal.experiments.population_spread",
 }
 

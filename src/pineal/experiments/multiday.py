@@ -76,14 +76,25 @@ def habitual(sleep: float, wake: float, days: int, lux: float) -> Arm:
 
 
 def run_arms(arms: list[Arm], hours: float, hab_sleep: float, hab_wake: float, hab_lux: float,
-             model: str = DEFAULT_MODEL, params=None, record_every: int | None = None):
-    """Integrate every arm from the state entrained to the habitual day; returns the solver Run."""
+             model: str = DEFAULT_MODEL, params=None, record_every: int | None = None, population=None):
+    """Integrate every arm from the state entrained to the habitual day; returns the solver Run.
+
+    ``population``: per-subject parameter overrides (``pineal.population.draw``); each subject is entrained with
+    their own parameters and the batch is every arm for every subject, subject-major (``subject_shifts``)."""
     mdl = get(model)
-    p = mdl.vector(params)
-    y0 = solver.entrain(mdl, schedule.daily(hab_sleep, hab_wake, lux=hab_lux), p, dt=DT)
+    habit = schedule.daily(hab_sleep, hab_wake, lux=hab_lux)
+    if population is None:
+        p = mdl.vector(params)
+        y0 = np.tile(solver.entrain(mdl, habit, p, dt=DT), (len(arms), 1))
+        scheds = [a.schedule() for a in arms]
+    else:
+        per_subject = np.stack([mdl.vector({**(params or {}), **d}) for d in population])
+        y0 = np.repeat(solver.entrain(mdl, habit, per_subject, dt=DT), len(arms), axis=0)
+        p = np.repeat(per_subject, len(arms), axis=0)
+        scheds = [a.schedule() for a in arms] * len(population)
     levels = markers.tracked_levels(pk.parameter_set()["saliva_plasma_ratio"]) if mdl.has_melatonin else ()
-    return solver.integrate(mdl, [a.schedule() for a in arms], np.tile(y0, (len(arms), 1)), p, hours, dt=DT,
-                            levels=levels, cbt_offset=mdl.cbt_offset(params), record_every=record_every)
+    return solver.integrate(mdl, scheds, y0, p, hours, dt=DT, levels=levels, cbt_offset=mdl.cbt_offset(params),
+                            record_every=record_every)
 
 
 def phase_h(model: str, y: np.ndarray) -> np.ndarray:
@@ -116,9 +127,14 @@ def phase_at(model: str, run, i: int, times) -> np.ndarray:
 
 def shifts_vs_control(model: str, run) -> np.ndarray:
     """Phase of each arm minus the last arm (the control), hours wrapped into (−12, 12], advance positive."""
-    ph = phase_h(model, run.y_end)
-    d = (ph[:-1] - ph[-1] + 12.0) % 24.0 - 12.0
-    return d
+    return subject_shifts(model, run, run.y_end.shape[0])[0]
+
+
+def subject_shifts(model: str, run, n_arms: int) -> np.ndarray:
+    """(subjects, arms − 1): each subject's arms minus their control (the last arm) for a ``run_arms`` population
+    run, hours wrapped into (−12, 12], advance positive."""
+    ph = phase_h(model, run.y_end).reshape(-1, n_arms)
+    return (ph[:, :-1] - ph[:, -1:] + 12.0) % 24.0 - 12.0
 
 
 def onsets(run, level: float) -> np.ndarray:
@@ -203,11 +219,13 @@ def eastman2005(model, params=None, home=None):
                  1.3, 2.3, "eastman2005", note, "eastman2005")]
 
 
-def santhi2008(model, params=None, home=None):
-    """4 day shifts (sleep 22:00-06:00) then 3 night shifts 23:00-07:00; evening sleep 14:00-22:00 + light
-    03:00-07:00, or morning sleep 08:00-16:00 + light 23:00-03:00."""
+SANTHI_BRIGHT = 4000.0
+
+
+def santhi_arms(home=None) -> tuple[list[Arm], float, float]:
+    """Santhi 2008's arms (evening sleep, morning sleep, baseline control), the protocol's end and its room light."""
     work_lux = 100.0 if home is None else min(home, 100.0)
-    bright = 4000.0
+    bright = SANTHI_BRIGHT
     base = nights(22.0, 6.0, range(0, 5))
     ev_sleep = base + nights(14.0, 22.0, (5, 6, 7))
     ev_light = [((d - 1) * 24 + 27.0, (d - 1) * 24 + 31.0, bright) for d in (5, 6, 7)]
@@ -216,9 +234,16 @@ def santhi2008(model, params=None, home=None):
     end = 7 * 24 + 7.0  # end of the third night shift
     arms = [Arm(ev_light, ev_sleep, work_lux), Arm(mo_light, mo_sleep, work_lux),
             Arm([], nights(22.0, 6.0, range(0, 9)), work_lux)]
+    return arms, end, work_lux
+
+
+def santhi2008(model, params=None, home=None):
+    """4 day shifts (sleep 22:00-06:00) then 3 night shifts 23:00-07:00; evening sleep 14:00-22:00 + light
+    03:00-07:00, or morning sleep 08:00-16:00 + light 23:00-03:00."""
+    arms, end, work_lux = santhi_arms(home)
     run = run_arms(arms, end, 22.0, 6.0, work_lux, model, params)
     s = shifts_vs_control(model, run)
-    note = (f"bright light {bright:.0f} lux assumed; {work_lux:.0f} lux laboratory light otherwise; baseline "
+    note = (f"bright light {SANTHI_BRIGHT:.0f} lux assumed; {work_lux:.0f} lux laboratory light otherwise; baseline "
             "sleep 22:00-06:00; shift at the end of the third night shift vs the baseline schedule")
     return [_row("Santhi 2008 evening sleep + late-night light: advance", s[0], "+2.27 ± 0.60 h", "± SD",
                  2.27 - 0.6, 2.27 + 0.6, "santhi2008", note, "santhi2008"),
@@ -226,7 +251,7 @@ def santhi2008(model, params=None, home=None):
                  -4.98 - 0.42, -4.98 + 0.42, "santhi2008", note, "santhi2008")]
 
 
-def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_wake, raw=False):
+def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_wake, raw=False, population=None):
     """Chang 2012 / Dewan 2011 frame: entrained (23:00-07:00, home light), 48-h constant routine at 1 lux from
     07:00, 8-h sleep, wake in 3 lux, a pulse centred ``centre_after_wake`` h after that wake, 8-h sleep, dim.
 
@@ -234,7 +259,7 @@ def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_w
     phase estimates" (Rahman 2017) -- the oscillator's phase at 21:00 of the second constant routine minus that
     at 21:00 of the first, minus the 72 h between them -- which includes the protocol's own drift; otherwise
     the shift against a control arm without the pulse (the last value returned is then the control's raw drift
-    for ``raw=True``)."""
+    for ``raw=True``). With a ``population`` (raw only) the result is (subjects, arms)."""
     wake1 = 7.0 + 48.0 + 8.0
     sl = [(55.0, 63.0), (wake1 + 16.0, wake1 + 24.0)]
     arms = []
@@ -246,9 +271,10 @@ def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_w
         run = run_arms(arms, wake1 + 24.0 + 12.0, 23.0, 7.0, HOME_LUX, model, params)
         return shifts_vs_control(model, run)
     first, second = 21.0, 3 * 24.0 + 21.0  # DLMO assessments: evening of CR 1 and of CR 2 (after wake1 + 24)
-    run = run_arms(arms, second + 0.5, 23.0, 7.0, HOME_LUX, model, params, record_every=1)
-    ph = np.array([phase_at(model, run, i, [first, second]) for i in range(len(arms))])
-    return ph[:, 1] - ph[:, 0] - (second - first)
+    run = run_arms(arms, second + 0.5, 23.0, 7.0, HOME_LUX, model, params, record_every=1, population=population)
+    ph = np.array([phase_at(model, run, i, [first, second]) for i in range(run.y_end.shape[0])])
+    raw_shift = ph[:, 1] - ph[:, 0] - (second - first)
+    return raw_shift if population is None else raw_shift.reshape(-1, len(arms))
 
 
 BRIGHAM_NOTE = ("Arcascope emulation of the Brigham 9-day protocol: 48-h constant routine at 1 lux, 8-h sleep, "
@@ -375,21 +401,24 @@ def ohashi2023(model, params=None, home=None):
     As measured (DLMO after minus before, same subjects), the shift is the change of the oscillator's phase over
     the 24 h between two assessment evenings (17:00) minus one cycle: zero for an entrained subject's usual day."""
     home = HOME_LUX if home is None else home
-    sl = nights(23.0, 7.0, range(0, 5))
-    light = [(17.0, 23.0, DIM), (24 + 7.0, 24 + 23.0, DIM),  # assessment evening of day 1, day 2 entirely dim
-             (48 + 7.0, 48 + 8.0, 8000.0), (48 + 17.0, 48 + 23.0, DIM)]  # assumed: 1 h of 8000 lux from wake
-    mdl = get(model)
-    p = mdl.vector(params)
-    y0 = solver.entrain(mdl, schedule.daily(23.0, 7.0, lux=home), p, dt=DT)
-    run = solver.integrate(mdl, Arm(light, sl, home).schedule(), y0, p, 72.0, dt=DT, record_every=1)
-    ph = phase_at(model, run, 0, [17.0, 41.0, 65.0])
-    dim_day, morning_shift = ph[1] - ph[0] - 24.0, ph[2] - ph[1] - 24.0
+    dim_day, morning_shift = ohashi_shifts(model, params, home)[0]
     note = (f"habitual sleep 23:00-07:00 and {home:.0f} lux days assumed; dim = {DIM:.0f} lux; shift = phase change "
             "between 17:00 assessments minus 24 h; morning light assumed 1 h from wake")
     return [_row("Ohashi 2023 one dim day: DLMO shift", dim_day, "-0.24 ± 0.33 h", "± 0.5 h (issue 8)",
                  -0.74, 0.26, "ohashi2023", note, "ohashi2023"),
             _row("Ohashi 2023 then a morning of 8000 lux: shift", morning_shift, "+0.18 ± 0.36 h", "± SD",
                  -0.18, 0.54, "ohashi2023", note, "ohashi2023")]
+
+
+def ohashi_shifts(model, params=None, home=HOME_LUX, population=None) -> np.ndarray:
+    """(subjects, 2): the dim-day shift and the shift of the day with morning light, as Ohashi 2023 measured."""
+    sl = nights(23.0, 7.0, range(0, 5))
+    light = [(17.0, 23.0, DIM), (24 + 7.0, 24 + 23.0, DIM),  # assessment evening of day 1, day 2 entirely dim
+             (48 + 7.0, 48 + 8.0, 8000.0), (48 + 17.0, 48 + 23.0, DIM)]  # assumed: 1 h of 8000 lux from wake
+    run = run_arms([Arm(light, sl, home)], 72.0, 23.0, 7.0, home, model, params, record_every=1,
+                   population=population)
+    ph = np.array([phase_at(model, run, i, [17.0, 41.0, 65.0]) for i in range(run.y_end.shape[0])])
+    return np.column_stack([ph[:, 1] - ph[:, 0] - 24.0, ph[:, 2] - ph[:, 1] - 24.0])
 
 
 def burgess2013(model, params=None, home=None):
