@@ -251,7 +251,7 @@ def santhi2008(model, params=None, home=None):
                  -4.98 - 0.42, -4.98 + 0.42, "santhi2008", note, "santhi2008")]
 
 
-def _constant_routine_pulse(model, params, durations, lux_levels, centre_after_wake, raw=False, population=None):
+def constant_routine_pulse(model, params, durations, lux_levels, centre_after_wake, raw=False, population=None):
     """Chang 2012 / Dewan 2011 frame: entrained (23:00-07:00, home light), 48-h constant routine at 1 lux from
     07:00, 8-h sleep, wake in 3 lux, a pulse centred ``centre_after_wake`` h after that wake, 8-h sleep, dim.
 
@@ -284,7 +284,7 @@ BRIGHAM_NOTE = ("Arcascope emulation of the Brigham 9-day protocol: 48-h constan
 
 
 def chang2012(model, params=None, home=None):
-    s = _constant_routine_pulse(model, params, (0.2, 4.0), (10000.0, 10000.0), 8.5, raw=True)
+    s = constant_routine_pulse(model, params, (0.2, 4.0), (10000.0, 10000.0), 8.5, raw=True)
     return [_row("Chang 2012 delay, 0.2 h of 10,000 lux", s[0], "-1.07 ± 0.36 h", "± dispersion",
                  -1.43, -0.71, "chang2012", BRIGHAM_NOTE, "chang2012"),
             _row("Chang 2012 delay, 4.0 h of 10,000 lux", s[1], "-2.65 ± 0.24 h", "± dispersion",
@@ -293,7 +293,7 @@ def chang2012(model, params=None, home=None):
 
 def rahman2017(model, params=None, home=None):
     """A single 15-s or 2-min pulse of 9500 lux in the biological night, or dim control (same 9-day protocol)."""
-    s = _constant_routine_pulse(model, params, (15.0 / 3600.0, 2.0 / 60.0), (9500.0, 9500.0), 8.5, raw=True) * 60
+    s = constant_routine_pulse(model, params, (15.0 / 3600.0, 2.0 / 60.0), (9500.0, 9500.0), 8.5, raw=True) * 60
     note = BRIGHAM_NOTE + "; published medians ± SD"
     return [_row("Rahman 2017 delay, 15 s of 9500 lux", s[0], "-34.8 ± 47.2 min", "± SD", -82.0, 12.4,
                  "rahman2017", note, "rahman2017", unit="min"),
@@ -304,7 +304,7 @@ def rahman2017(model, params=None, home=None):
 
 
 def dewan2011(model, params=None, home=None):
-    s = _constant_routine_pulse(model, params, (1.0, 3.0, 2.0, 2.0), (8000.0, 8000.0, 2000.0, 8000.0), 8.5)
+    s = constant_routine_pulse(model, params, (1.0, 3.0, 2.0, 2.0), (8000.0, 8000.0, 2000.0, 8000.0), 8.5)
     note = ("emulated in the Chang 2012 frame (pulse centred 8.5 h after a wake in dim light); tolerance: "
             "delay(3 h)/delay(1 h) >= 1.2; delay(8000)/delay(2000 lux) <= 1.25 (abstract: 'did not increase')")
     return [_row("Dewan 2011 delay ratio, 3 h / 1 h of 8000 lux", s[1] / s[0], "duration increased the delay",

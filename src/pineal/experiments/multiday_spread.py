@@ -42,7 +42,7 @@ def rows(model: str = DEFAULT_MODEL, params=None, n: int = N, seed: int = SEED) 
     santhi = md.subject_shifts(model, md.run_arms(arms, end, 22.0, 6.0, work_lux, model, params,
                                                   population=people), len(arms))
     ohashi = md.ohashi_shifts(model, params, population=people)
-    rahman = md._constant_routine_pulse(model, params, (15.0 / 3600.0, 2.0 / 60.0), (9500.0, 9500.0), 8.5,
+    rahman = md.constant_routine_pulse(model, params, (15.0 / 3600.0, 2.0 / 60.0), (9500.0, 9500.0), 8.5,
                                         raw=True, population=people) * 60.0
     return [
         _row("Santhi 2008 evening sleep + late-night light: SD of the advance", santhi[:, 0], 0.60, "h",
