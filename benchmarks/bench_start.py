@@ -3,8 +3,10 @@
 * warm: numba's disk cache filled (one run before), median of --repeat runs;
 * both as wall time and as CPU time (user + system of the child process: on a loaded machine the wall time
   measures the load, the CPU time what the command costs; with an idle core, wall ≈ CPU for these commands);
-* cold: the first run after install — an empty numba cache (NUMBA_CACHE_DIR set to a new directory), so every
-  kernel the command needs is compiled; one run.
+* cold: the first run after install — empty caches (NUMBA_CACHE_DIR, PINEAL_CACHE_DIR and XDG_CACHE_HOME, where
+  pint keeps its parsed definitions, set to new directories), so every kernel the command needs is compiled and
+  pint's conversion factors and the dose population's Sobol normals are made; one run;
+* the load average (1 min) is printed after each command's runs: the machine may be shared.
 
 Commands: ``pineal --help``; ``pineal check FILE`` (tests/data/articles/seed-1000mg-melatonin.txt);
 ``pineal dose "3 mg" --at 22:00``; ``pineal simulate benchmarks/five_day.toml`` (5 days, both arms).
@@ -55,19 +57,21 @@ def main() -> None:
     ap.add_argument("--no-cold", action="store_true")
     args = ap.parse_args()
     print(f"{'command':26s} {'cold wall / CPU':>17s} {'warm wall / CPU':>17s} {'target':>7s} {'CPU':>5s} "
-          f"{'cold/warm CPU':>13s}")
+          f"{'cold/warm CPU':>13s} {'load':>5s}")
     nan = (float("nan"), float("nan"))
     for name, (argv, target) in COMMANDS.items():
         cold = nan
         if not args.no_cold:
             with tempfile.TemporaryDirectory() as tmp:
-                cold = wall(argv, {"NUMBA_CACHE_DIR": tmp})
+                cold = wall(argv, {"NUMBA_CACHE_DIR": f"{tmp}/numba", "PINEAL_CACHE_DIR": f"{tmp}/pineal",
+                                   "XDG_CACHE_HOME": f"{tmp}/cache"})
         wall(argv)  # fill the default cache
         runs = [wall(argv) for _ in range(args.repeat)]
         warm = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
         print(f"{name:26s} {cold[0]:7.2f}s / {cold[1]:6.2f}s {warm[0]:7.2f}s / {warm[1]:6.2f}s {target:6.1f}s "
-              f"{'pass' if warm[1] <= target else 'MISS':>5s} {cold[1] / warm[1]:12.1f}x")
-    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; wall times include Python start)")
+              f"{'pass' if warm[1] <= target else 'MISS':>5s} {cold[1] / warm[1]:12.1f}x {os.getloadavg()[0]:5.1f}")
+    print(f"(load: 1-min load average after the row, on {os.cpu_count()} cores; wall times include Python start; "
+          "pass/MISS judges the warm CPU time)")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pineal.errors import InputError
-from pineal.quantities import parse_mass_mg, pg_ml_to_pmol_l, pmol_l_to_pg_ml
+from pineal.quantities import CONVERSIONS, parse_mass_mg, pg_ml_to_pmol_l, pmol_l_to_pg_ml
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,27 @@ def test_parser_never_fails_with_anything_but_input_error(text):
 def test_concentration_conversion_matches_design():
     assert pg_ml_to_pmol_l(1.0) == pytest.approx(4.305, rel=1e-3)
     assert pmol_l_to_pg_ml(pg_ml_to_pmol_l(42.0)) == pytest.approx(42.0)
+
+
+@settings(deadline=None)  # the first example builds pint's registry
+@given(st.floats(min_value=1e-6, max_value=1e6, allow_nan=False), st.sampled_from(CONVERSIONS))
+def test_kept_conversion_factors_give_exactly_pints_result(value, conversion):
+    """parse_quantity multiplies by pint's factor (kept on disk) instead of asking pint: the same float."""
+    from pineal.quantities import conversion_factors, ureg
+
+    unit, target = conversion
+    assert value * conversion_factors()[conversion] == ureg().Quantity(value, unit).to(target).magnitude
+
+
+def test_a_later_process_converts_without_importing_pint(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from pineal.quantities import parse_mass_mg, parse_weight_kg; "
+            "print(parse_mass_mg('500 mcg'), parse_weight_kg('154 lb'), 'pint' in sys.modules)")
+    env = {**os.environ, "PINEAL_CACHE_DIR": str(tmp_path)}
+    first, later = (subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                   timeout=120).stdout.split() for _ in range(2))
+    assert first == ["0.5", "69.85322498000001", "True"]  # pint made the factors
+    assert later == ["0.5", "69.85322498000001", "False"]  # read back: same numbers, no pint

@@ -4,17 +4,26 @@ Doses are written "3 mg", "0.5mg", "500 mcg", "500 µg", "1 g", "3,5 mg" (decima
 grammar (a number, then a unit from an allow-list; pineal.limits.split_amount), never evaluated, and pint converts
 the bounded number. A number without a unit is an error, never a guess; "1,000 mg" is refused as ambiguous.
 Concentrations are reported in pg/mL; 1 pg/mL = 4.305 pmol/L (molar mass 232.28 g/mol).
+
+Start-up: importing pint and building its registry costs ≈ 0.5 s of every process (pint imports dask when it is
+installed, and pineal installs it for trials). The conversions parse_quantity makes are pint's conversion factors
+for a fixed list of units (MASS_UNITS, WEIGHT_UNITS); pint computes them once per installation and
+pineal.disk_cache keeps them, keyed by pint's version, so later processes convert without importing pint. pint
+converts a multiplicative unit as ``value * factor``, so the result is the same float (a test compares them).
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from functools import lru_cache
-
-import pint
+from typing import TYPE_CHECKING
 
 from pineal import limits
 from pineal.errors import InputError
+
+if TYPE_CHECKING:
+    import pint
 
 #: Melatonin molar mass, g/mol (PubChem CID 896).
 MOLAR_MASS_G_PER_MOL = 232.28
@@ -25,6 +34,10 @@ DOSE_ALLOWED = ("a number and a mass unit (mg, mcg, µg, ug, ng, g, kg), from 1 
                 "'500 mcg', '3,5 mg' (decimal comma)")
 
 
+#: pineal's additions to pint's default units
+EXTRA_DEFINITIONS = ("mcg = microgram", "lux = lumen / meter ** 2 = lx")
+
+
 @lru_cache(maxsize=1)
 def ureg() -> pint.UnitRegistry:
     """The package's unit registry (one instance, so quantities are comparable).
@@ -32,12 +45,14 @@ def ureg() -> pint.UnitRegistry:
     pint's own disk cache of its parsed unit definitions (``cache_folder=":auto:"``, the user cache directory)
     cuts building the registry from ~0.6 s to ~0.2 s in every later process; without a usable cache directory
     the registry is built from the definitions as before."""
+    import pint
+
     try:
         reg = pint.UnitRegistry(cache_folder=":auto:")
     except Exception:  # an unwritable or damaged cache must not stop a unit conversion
         reg = pint.UnitRegistry()
-    reg.define("mcg = microgram")
-    reg.define("lux = lumen / meter ** 2 = lx")
+    for line in EXTRA_DEFINITIONS:
+        reg.define(line)
     return reg
 
 
@@ -51,6 +66,26 @@ MASS_UNITS = {
 WEIGHT_UNITS = {**MASS_UNITS, "lb": "pound", "lbs": "pound", "pound": "pound", "pounds": "pound"}
 #: largest magnitude accepted before any conversion (then the converted amount is range-checked)
 MAX_MAGNITUDE = 1e12
+#: every (unit, target) conversion parse_quantity makes
+CONVERSIONS = tuple(sorted({(u, "mg") for u in MASS_UNITS.values()} | {(u, "kg") for u in WEIGHT_UNITS.values()}))
+
+
+@lru_cache(maxsize=1)
+def conversion_factors() -> dict[tuple[str, str], float]:
+    """pint's factor for each of CONVERSIONS (``1 unit`` in the target unit), computed by pint once and kept by
+    pineal.disk_cache for later processes (keyed by pint's version and the registry's extra definitions)."""
+    from importlib.metadata import version
+
+    import numpy as np
+
+    from pineal.disk_cache import cached_array
+
+    def make() -> np.ndarray:
+        reg = ureg()
+        return np.array([reg.Quantity(1.0, unit).to(target).magnitude for unit, target in CONVERSIONS])
+
+    key = (version("pint"), CONVERSIONS, EXTRA_DEFINITIONS)
+    return dict(zip(CONVERSIONS, cached_array("pint-factors", key, (len(CONVERSIONS),), make).tolist(), strict=True))
 
 
 def parse_quantity(text: str, field: str, units: dict[str, str], allowed: str, target: str,
@@ -70,7 +105,7 @@ def parse_quantity(text: str, field: str, units: dict[str, str], allowed: str, t
         raise InputError(field, text, allowed, "far too large")
     if value < 0 or (value == 0 and low >= 0):
         raise InputError(field, text, allowed, "must be greater than zero")
-    amount = float(ureg().Quantity(value, canonical).to(target).magnitude)
+    amount = float(value * conversion_factors()[canonical, target])  # pint's own arithmetic (module docstring)
     if not (math.isfinite(amount) and low <= amount <= high):
         raise InputError(field, text, allowed, "out of range")
     return amount
@@ -78,7 +113,8 @@ def parse_quantity(text: str, field: str, units: dict[str, str], allowed: str, t
 
 def parse_mass_mg(text: str | pint.Quantity, field: str = "dose") -> float:
     """A dose amount in mg, from a string with a unit or a pint Quantity of mass, within MIN_DOSE_MG-MAX_DOSE_MG."""
-    if isinstance(text, pint.Quantity):
+    pint = sys.modules.get("pint")  # a pint Quantity exists only if pint is imported
+    if pint is not None and isinstance(text, pint.Quantity):
         mag = text.magnitude
         if not text.check("[mass]") or isinstance(mag, bool) or not isinstance(mag, (int, float)):
             raise InputError(field, str(text), DOSE_ALLOWED, "not a single mass")

@@ -8,11 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from pineal import experiments
-from pineal.citations import work
 
 
 def register(app: typer.Typer) -> None:
@@ -22,6 +20,9 @@ def register(app: typer.Typer) -> None:
         only: Annotated[str | None, typer.Option(help="Run one experiment by name.")] = None,
     ) -> None:
         """Model vs published value for every experiment: metric, model, published, tolerance, pass."""
+        from rich.progress import Progress  # here, not at registration: `pineal --help` needs neither
+
+        from pineal.citations import work
         from pineal.schemas import validate_json
 
         names = [only] if only is not None else sorted(experiments.REGISTRY)  # '' is a bad name, not "all"

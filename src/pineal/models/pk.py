@@ -508,17 +508,27 @@ def sample_subjects(n: int, subject: Subject | None = None, seed: int | None = 0
 
 @lru_cache(maxsize=32)
 def _sobol_normals(n: int, seed) -> np.ndarray:
-    """Five rows of ``n`` standard-normal draws from a scrambled Sobol sequence (made once per n and seed)."""
-    import warnings
+    """Five rows of ``n`` standard-normal draws from a scrambled Sobol sequence (made once per n and seed, and
+    kept on disk by pineal.disk_cache: making them imports scipy.stats, ≈ 1 s of every ``pineal dose``)."""
+    import scipy
 
-    from scipy.stats import norm, qmc
+    from pineal.disk_cache import cached_array
 
-    with warnings.catch_warnings():  # n not a power of 2 is allowed (a little less balanced)
-        warnings.simplefilter("ignore", UserWarning)
-        u = qmc.Sobol(d=5, scramble=True, seed=np.random.default_rng(seed)).random(n)
-    z = norm.ppf(np.clip(u, 1e-12, 1.0 - 1e-12)).T
-    z.flags.writeable = False
-    return z
+    def make() -> np.ndarray:
+        import warnings
+
+        from scipy.stats import norm, qmc
+
+        with warnings.catch_warnings():  # n not a power of 2 is allowed (a little less balanced)
+            warnings.simplefilter("ignore", UserWarning)
+            u = qmc.Sobol(d=5, scramble=True, seed=np.random.default_rng(seed)).random(n)
+        return norm.ppf(np.clip(u, 1e-12, 1.0 - 1e-12)).T
+
+    if seed is None:  # fresh entropy: nothing to keep
+        z = make()
+        z.flags.writeable = False
+        return z
+    return cached_array("sobol-normals", (n, seed, scipy.__version__), (5, n), make)
 
 
 def with_subject(subject: Subject, **changes) -> Subject:
