@@ -66,37 +66,12 @@ def context_rules() -> list[dict]:
     return tomllib.loads(raw)["rule"]
 
 
-def _import_nltk_without_scipy_stats() -> None:
-    """Import nltk with its optional scipy.stats import left out, when neither is loaded yet.
-
-    medspaCy imports QuickUMLS in every process (medspacy.util; pineal uses neither QuickUMLS nor nltk), and
-    ``import nltk`` imports scipy.stats for one optional function (nltk.metrics.association.fisher_exact, scipy
-    being an optional extra of nltk: without it that function raises NotImplementedError) — about 1 s of every
-    ``pineal check``. Python's documented ``sys.modules[name] = None`` makes that one import fail for the
-    duration of ``import nltk``; scipy.stats imports normally afterwards. If nltk cannot be imported this way,
-    its partial modules are dropped and medspaCy imports it as usual."""
-    import sys
-
-    if "nltk" in sys.modules or "scipy.stats" in sys.modules:
-        return
-    sys.modules["scipy.stats"] = None
-    try:
-        import nltk  # noqa: F401
-    except ImportError:
-        for name in [m for m in sys.modules if m == "nltk" or m.startswith("nltk.")]:
-            del sys.modules[name]
-    finally:
-        if sys.modules.get("scipy.stats", 0) is None:
-            del sys.modules["scipy.stats"]
-
-
 @cache
 def pipeline():
     """The blank spaCy pipeline with sentence splitting and medspaCy's ConText (built once per process)."""
     _quiet()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _import_nltk_without_scipy_stats()
         try:
             import medspacy  # noqa: F401  (registers the medspacy_* factories)
             import spacy
