@@ -120,25 +120,3 @@ def test_model_commands_import_neither_pint_dask_nor_scipy_stats(args, warm_tabl
 def test_pineal_simulate_is_callable_after_the_module_is_imported():
     p = _run("import pineal.simulate, pineal; print(pineal.simulate(days=1, model='forger1999').cbtmin())")
     assert p.returncode == 0, p.stderr[-2000:]
-
-
-NLTK = """
-import sys
-from pineal.safety import nlp
-nlp._import_nltk_without_scipy_stats()
-print("nltk" in sys.modules, "scipy.stats" in sys.modules)
-import scipy.stats  # the block is lifted: scipy.stats imports normally afterwards
-from nltk.metrics.association import fisher_exact
-try:
-    fisher_exact([[1, 2], [3, 4]])
-    print("scipy")
-except NotImplementedError:  # nltk's documented behaviour without its optional scipy
-    print("fallback")
-print(scipy.stats.fisher_exact([[1, 2], [3, 4]])[1] > 0)
-"""
-
-
-def test_nltk_is_imported_without_scipy_stats_and_the_block_is_lifted():
-    p = _run(NLTK)
-    assert p.returncode == 0, p.stderr[-2000:]
-    assert p.stdout.split() == ["True", "False", "fallback", "True"]
