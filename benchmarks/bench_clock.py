@@ -111,13 +111,18 @@ def main() -> None:
         cm = getattr(cmodels, cname)() if cmodels and cname else None
         ic = np.asarray(cm._default_initial_condition if cm else m.initial, dtype=float)
         sched = pineal_schedule()
-        solver.integrate(m, sched, ic, p, 24.0, dt=DT)  # warm-up (JIT cache load)
+        for vec in (True, False):  # warm-up (JIT cache load) of both kernels
+            solver.integrate(m, sched, np.tile(ic, (2, 1)), p, 24.0, dt=DT, vectorise=vec)
         ys = np.tile(ic, (n, 1))
         t1, run1 = best_of(lambda m=m, p=p, ic=ic, s=sched: solver.integrate(m, s, ic, p, hours, dt=DT), args.repeat)
+        t1o, _ = best_of(lambda m=m, p=p, ic=ic, s=sched: solver.integrate(m, s, ic, p, hours, dt=DT,
+                                                                           vectorise=False), args.repeat)
         tb, _ = best_of(lambda m=m, p=p, s=sched, ys=ys: solver.integrate(m, s, ys, p, hours, dt=DT), 1)
+        tbo, _ = best_of(lambda m=m, p=p, s=sched, ys=ys: solver.integrate(m, s, ys, p, hours, dt=DT,
+                                                                           vectorise=False), 1)
         mem_p = math.nan if args.no_memory else peak_memory(lambda m=m, p=p, s=sched, ys=ys: solver.integrate(
             m, s, ys, p, hours, dt=DT))
-        row = {"model": name, "pineal_1": t1, "pineal_b": tb, "pineal_mem": mem_p}
+        row = {"model": name, "pineal_1": t1, "pineal_b": tb, "pineal_mem": mem_p, "subj_1": t1o, "subj_b": tbo}
         if cm:
             light = light_array(t_grid)
             c1, traj = best_of(lambda cm=cm, ic=ic, light=light: cm.integrate(t_grid, initial_condition=ic,
@@ -138,17 +143,28 @@ def main() -> None:
         rows.append(row)
 
     print()
-    hdr = f"{'model':12s} {'what':34s} {'circadian':>12s} {'pineal':>12s} {'ratio':>9s}"
+    print("pineal = the vectorised kernel (subjects as the inner loop); per-subject = the per-subject kernel (one "
+          "subject per loop, still used for schedules with different breakpoints); ratios = other / pineal")
+    hdr = (f"{'model':20s} {'what':28s} {'circadian':>11s} {'per-subject':>11s} {'pineal':>11s} "
+           f"{'vs circ.':>9s} {'vs per-s.':>9s}")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
-        def line(what, c, p, unit, fmt="{:.4g}", r=r):
-            cs = (fmt.format(c) + unit) if c is not None and not math.isnan(c) else "-"
-            ratio = f"{c / p:.0f}x" if c is not None and not math.isnan(c) and p else "-"
-            print(f"{r['model']:12s} {what:34s} {cs:>12s} {fmt.format(p) + unit:>12s} {ratio:>9s}")
-        line("1 subject, time", r.get("circ_1"), r["pineal_1"], " s")
-        line(f"{n} subjects, time", r.get("circ_b"), r["pineal_b"], " s")
-        line(f"{n} subjects, peak memory", r.get("circ_mem"), r["pineal_mem"], " MB", "{:.1f}")
+        def cell(v, unit, fmt="{:.4g}"):
+            return (fmt.format(v) + unit) if v is not None and not math.isnan(v) else "-"
+
+        def ratio(a, b):
+            return f"{a / b:.1f}x" if a is not None and not math.isnan(a) and b else "-"
+
+        def line(what, c, o, p, unit, fmt="{:.4g}", r=r):
+            print(f"{r['model']:20s} {what:28s} {cell(c, unit, fmt):>11s} {cell(o, unit, fmt):>11s} "
+                  f"{cell(p, unit, fmt):>11s} {ratio(c, p):>9s} {ratio(o, p):>9s}")
+        line("1 subject, time", r.get("circ_1"), r["subj_1"], r["pineal_1"], " s")
+        line(f"{n} subjects, time", r.get("circ_b"), r["subj_b"], r["pineal_b"], " s")
+        per = r["pineal_b"] / (n * n_steps) * 1e9
+        print(f"{'':20s} {'':28s} pineal {per:.1f} ns per subject-step, "
+              f"{n * n_steps / r['pineal_b'] / 1e6:.0f} M subject-steps/s")
+        line(f"{n} subjects, peak memory", r.get("circ_mem"), None, r["pineal_mem"], " MB", "{:.1f}")
         if "agree_shifted" in r:
             print(f"{'':12s} final phase, pineal with circadian's 1-step input shift vs circadian: "
                   f"{r['agree_shifted']:.3f} min")

@@ -27,8 +27,15 @@ DOSE_ALLOWED = ("a number and a mass unit (mg, mcg, µg, ug, ng, g, kg), from 1 
 
 @lru_cache(maxsize=1)
 def ureg() -> pint.UnitRegistry:
-    """The package's unit registry (one instance, so quantities are comparable)."""
-    reg = pint.UnitRegistry()
+    """The package's unit registry (one instance, so quantities are comparable).
+
+    pint's own disk cache of its parsed unit definitions (``cache_folder=":auto:"``, the user cache directory)
+    cuts building the registry from ~0.6 s to ~0.2 s in every later process; without a usable cache directory
+    the registry is built from the definitions as before."""
+    try:
+        reg = pint.UnitRegistry(cache_folder=":auto:")
+    except Exception:  # an unwritable or damaged cache must not stop a unit conversion
+        reg = pint.UnitRegistry()
     reg.define("mcg = microgram")
     reg.define("lux = lumen / meter ** 2 = lx")
     return reg
