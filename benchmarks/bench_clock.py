@@ -1,7 +1,9 @@
 """Benchmark: pineal's compiled clock solver vs the `circadian` library (Arcascope, PyPI 1.0.3).
 
-Same protocol for both: Forger 1999 and Hannay 2019, lights 500 lux 07:00-23:00 and 0 lux otherwise, the
-library's default initial state, 30 days at dt = 0.1 h; 1 subject and a batch sharing one light schedule.
+Same protocol for both: Forger 1999, Jewett 1999, Hannay 2019 (and pineal's default system model alone),
+lights 500 lux 07:00-23:00 and 0 lux otherwise, the library's default initial state, 30 days at dt = 0.1 h;
+1 subject and a batch sharing one light schedule. pineal runs on both of its kernels in the same run: the
+vectorised one (subjects as the inner loop; what every shared-grid batch uses) and the per-subject one.
 Prints wall times (best of a few runs for single subjects, one run for batches), peak traced memory
 (tracemalloc, in a separate run so the timing is not slowed) and ratios; and checks that both give the same
 final phase once circadian's one-step input shift (it applies the input sampled at the END of each step to
