@@ -371,10 +371,12 @@ _KERNELS: dict[tuple, object] = {}
 
 
 def _sources_hash(mdl: ClockModel) -> str:
-    """Hash of every source a model's kernel inlines: the solver, markers, models/ and the model's own files."""
+    """Hash of every source a model's kernel inlines: the solver, markers, vmath, lanes, models/ and the model's
+    own files."""
     import inspect
 
-    files = {_PACKAGE / "solver.py", _PACKAGE / "markers.py", *(_PACKAGE / "models").rglob("*.py")}
+    files = {_PACKAGE / "solver.py", _PACKAGE / "markers.py", _PACKAGE / "vmath.py", _PACKAGE / "lanes.py",
+             *(_PACKAGE / "models").rglob("*.py")}
     for fn in (mdl.rhs, mdl.prepare, mdl.project):
         files.add(Path(inspect.getfile(getattr(fn, "py_func", fn))).resolve())
     h = hashlib.sha256()

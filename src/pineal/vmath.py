@@ -12,8 +12,8 @@ how the models use it (1 − tanh). Tests compare every function with ``math`` (
   0 below −708, clamped at 709.
 * :func:`log` — x = 2^e m, m ∈ [√½, √2), log m = 2 atanh((m − 1)/(m + 1)) to s^11 (truncation < 1e-17); for
   positive normal x.
-* :func:`pow` — exp(y log x) for x > 0 (relative error ≈ |y ln x| ulp, as for any exp-of-log); 0 for x ≤ 0 (the models only raise concentrations and lux ≥ 0 to a
-  positive power).
+* :func:`pow` — exp(y log x) for x > 0 (relative error ≈ |y ln x| ulp, as for any exp of a log); 0 for x ≤ 0
+  (the models only raise concentrations and lux ≥ 0 to a positive power).
 * :func:`mod` — x − floor(x/m)·m (Python's sign convention; libm's fmod is a call).
 """
 
