@@ -1,7 +1,9 @@
 """Load check of `pineal serve` (not a timed test): the server on 127.0.0.1, concurrent clients, mixed requests.
 
-Part 1: ``--clients`` (50) concurrent clients send ``--requests`` (400) mixed requests in all (dose 50 %, check
-30 %, simulate 20 %, each with varied inputs), then the run ends. Prints requests/s, p50/p95/p99 per endpoint and
+Part 0: ``--clients`` (50) concurrent clients send ``--requests`` / 2 dose requests only. Part 1: the same clients
+send ``--requests`` (400) mixed requests in all (dose 50 %, check 30 %, simulate 20 %, each with varied inputs:
+every dose request draws its amount, time, age, weight, sex and route or product at random, see ``_dose``, so no
+two are alike), then the run ends. Prints requests/s, p50/p95/p99 per endpoint and
 overall, the error count and every 5xx.
 
 Part 2: a slow request (a 366-day protocol) running back to back while fast requests (``--fast-clients`` clients
@@ -9,13 +11,16 @@ sending `/api/dose` and `/api/check`) keep flowing; their p95 is compared with t
 
     python benchmarks/bench_load.py [--clients 50] [--requests 400] [--workers N] [--port 8765]
 
-Numbers depend on the machine and on what else runs on it; say which when you quote them.
+Numbers depend on the machine and on what else runs on it; say which when you quote them. With ``psutil``
+installed (``pip install -e ".[bench]"``), parts 0 and 1 also print the server's own CPU per request (main process
+and workers), which does not depend on the other work on the machine, and the latency it implies on free cores.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import subprocess
@@ -42,10 +47,23 @@ TEXTS = [
 ]
 
 
+#: a dose request's product or route: half the requests name a route (its generic curve), half a library product
+ROUTES = ["oral-ir", "oral-ir", "oral-pr", "sublingual", "intranasal", "transdermal"]
+PRODUCTS = ["ir-tablet", "capsule", "liquid", "gummy", "sublingual-spray", "circadin", "slenyto", "pr-tablet"]
+
+
 def _dose(rng: random.Random) -> tuple[str, dict]:
-    return "/api/dose", {"amount": f"{rng.choice([0.3, 0.5, 1, 2, 3, 5, 10, 20])} mg",
-                         "at": f"{rng.randint(18, 23):02d}:{rng.choice([0, 15, 30, 45]):02d}",
-                         "age": rng.randint(18, 80), "route": rng.choice(["oral-ir", "oral-ir", "sublingual"])}
+    """A dose request drawn at random, so no two are alike (a cache of whole results could not help): amount
+    log-uniform 0.1-30 mg (two decimals), time any minute 17:00-23:59, age 18-85, weight 45-120 kg, either sex,
+    smoker 1 in 5, and a route or a product."""
+    body = {"amount": f"{math.exp(rng.uniform(math.log(0.1), math.log(30))):.2f} mg",
+            "at": f"{rng.randint(17, 23):02d}:{rng.randint(0, 59):02d}", "age": rng.randint(18, 85),
+            "weight": f"{rng.uniform(45, 120):.1f}", "sex": rng.choice("mf"), "smoker": rng.random() < 0.2}
+    if rng.random() < 0.5:
+        body["route"] = rng.choice(ROUTES)
+    else:
+        body["product"] = rng.choice(PRODUCTS)
+    return "/api/dose", body
 
 
 def _check(rng: random.Random) -> tuple[str, dict]:
@@ -149,6 +167,23 @@ async def _fast_alone_and_under_slow(base: str, n_fast: int, seconds: float) -> 
                   f"slow request = {ratio:.2f}x (target <= 2x)")
 
 
+def _server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of the server and every process under it (its worker pool); -1 without psutil."""
+    try:
+        import psutil
+    except ImportError:
+        return -1.0
+    procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clients", type=int, default=50)
@@ -177,9 +212,24 @@ def main() -> None:
                 time.sleep(0.5)
         print(f"server up in {time.perf_counter() - t0:.1f} s ({health['workers']} workers, warm-up "
               f"{health['warm_up_s']} s)")
-        t0 = time.perf_counter()
-        results = asyncio.run(_clients(base, args.clients, args.requests, _mixed, seed=1))
-        _summary(f"mixed load ({args.clients} clients)", results, time.perf_counter() - t0)
+        workers = health["workers"]
+        for title, make, n in (("dose requests only", _dose, args.requests // 2), ("mixed load", _mixed,
+                                                                                  args.requests)):
+            cpu0, t0 = _server_cpu_s(server.pid), time.perf_counter()
+            results = asyncio.run(_clients(base, args.clients, n, make, seed=1))
+            wall = time.perf_counter() - t0
+            rows = _summary(f"{title} ({args.clients} clients)", results, wall)
+            cpu = _server_cpu_s(server.pid) - cpu0
+            if cpu0 >= 0:
+                # load-independent: the server's own CPU (main process and workers) per request; on `workers` free
+                # cores a closed loop of C clients keeps C - workers requests waiting, so a request waits about
+                # (C - workers) x cost / workers, plus its own cost
+                per = cpu / len(results)
+                implied = (args.clients - workers) * per / workers + per
+                print(f"  server CPU {cpu:.1f} s = {per * 1000:.0f} ms per request ({cpu / wall:.2f} of "
+                      f"{os.cpu_count()} cores busy with the server; load average now {os.getloadavg()[0]:.1f}); on "
+                      f"{workers} free cores that implies ~{workers / per:.0f} requests/s and a latency of ~"
+                      f"{implied:.2f} s with {args.clients} clients (measured p95 of all: {rows['all']['p95']:.2f} s)")
         asyncio.run(_fast_alone_and_under_slow(base, args.fast_clients, args.fast_seconds))
     finally:
         server.terminate()

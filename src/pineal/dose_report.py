@@ -10,7 +10,7 @@ Warnings come from the PK model's validity range and the safety screen.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,8 +27,16 @@ from pineal.timeline import next_clock_time
 
 #: largest single oral dose with human PK data (Galley 2014: 100 mg)
 PK_DATA_MAX_MG = 100.0
-#: population draws for the variability intervals (one compiled batch)
-N_POPULATION = 1000
+#: people in the population interval (one compiled batch): scrambled-Sobol draws (pk.sample_subjects(quasi=True)),
+#: whose 5/50/95 % figures are as close to a 10,000-person reference as 1000 pseudo-random draws were
+#: (tests/test_dose_population.py states the tolerance); callers may ask for MIN_POPULATION to MAX_POPULATION
+N_POPULATION = limits.DOSE_POPULATION
+MIN_POPULATION, MAX_POPULATION = limits.DOSE_POPULATION_RANGE
+#: the population's time grid: output every 5 min and an RK4 step of 5 min (each person's Cmax and AUC within 1 %
+#: of 1-min steps), 2.5 min for intranasal doses (absorption half-life 3 min: within 0.3 %); hours after the dose
+POPULATION_OUTPUT_H = 1.0 / 12.0
+POPULATION_DT_H = {"intranasal": 1.0 / 24.0}
+AFTER_DOSE_H = 36.0
 #: reported population interval: 5th-95th percentile of people
 PERCENTILES = (5.0, 50.0, 95.0)
 #: hours of dim light (schedule.ASSESSMENT_LUX) before habitual sleep on the evening the DLMO is read
@@ -63,7 +71,7 @@ class DoseReport:
     dlmo_with_dose_h: float = math.nan
     bioavailability: float = 0.0
     population_cmax_pg_ml: tuple[float, float] = (0.0, 0.0)
-    #: metric -> (5th, 50th, 95th percentile) over N_POPULATION people like this one (inter-individual variation)
+    #: metric -> (5th, 50th, 95th percentile) over ``population_size`` people like this one (between-person variation)
     population: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     #: 90% range of the factor by which a study's mean concentration differs from the typical person's
     between_study_factor: tuple[float, float] = (1.0, 1.0)
@@ -71,6 +79,7 @@ class DoseReport:
     product: str | None = None
     product_name: str = ""
     release_h: float | None = None
+    population_size: int = N_POPULATION
     assumptions: list[str] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
     label: dict[str, Any] = field(default_factory=dict)
@@ -105,10 +114,11 @@ class DoseReport:
             "population_cmax_pg_ml_5_95": [r(self.population_cmax_pg_ml[0]), r(self.population_cmax_pg_ml[1])],
             "product": self.product, "product_name": self.product_name, "release_h": self.release_h,
             "population_5_50_95": {k: [r(x) for x in v] for k, v in self.population.items()},
-            "population_definition": f"5th, 50th and 95th percentile over {N_POPULATION} simulated people of this "
-                                     "age, weight and sex: between-person variation of oral F, clearance, volume, "
-                                     "absorption rate and release rate (pk.sample_subjects); the body's own level "
-                                     "is the typical person's",
+            "population_size": self.population_size,
+            "population_definition": f"5th, 50th and 95th percentile over {self.population_size} simulated "
+                                     "people of this age, weight and sex: between-person variation of oral F, "
+                                     "clearance, volume, absorption rate and release rate (pk.sample_subjects, "
+                                     "scrambled Sobol draws); the body's own level is the typical person's",
             "between_study_factor_90": [r(self.between_study_factor[0], 3), r(self.between_study_factor[1], 3)],
             "between_study_definition": "90% range of the factor by which the mean concentrations (Cmax, AUC, "
                                         "levels) of a published study differ from the typical person's, from the "
@@ -152,17 +162,22 @@ def _hhmm(h: float) -> str:
 
 def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk.Subject | None = None,
            wake_clock_h: float = 7.0, sleep_clock_h: float = 23.0, product: str | None = None,
-           screen_options: dict | None = None, release_h: float | None = None) -> DoseReport:
+           screen_options: dict | None = None, release_h: float | None = None,
+           population: int = N_POPULATION) -> DoseReport:
     """Simulate one dose taken at clock hour ``at_clock_h`` and compare it with the body's own melatonin.
 
     ``product``: an id or alias from the product library (pineal.products; 'supplement' and 'gummy' still work),
-    which sets route and release kinetics; ``release_h``: the release half-life of an unnamed oral-pr product.
+    which sets route and release kinetics; ``release_h``: the release half-life of an unnamed oral-pr product;
+    ``population``: people in the population interval (MIN_POPULATION to MAX_POPULATION).
     """
     for name, v in (("at", at_clock_h), ("wake", wake_clock_h), ("sleep", sleep_clock_h)):
         if limits.check_number(v, name, 0.0, 24.0, "a clock hour from 0 to 24 (exclusive), e.g. 21.5") == 24.0:
             raise InputError(name, v, "a clock hour from 0 to 24 (exclusive), e.g. 21.5")
     if subject is not None and not isinstance(subject, pk.Subject):
         raise InputError("subject", type(subject).__name__, "a pineal.models.pk.Subject or None")
+    n_people = int(limits.check_number(population, "population", MIN_POPULATION, MAX_POPULATION,
+                                       f"a whole number of simulated people from {MIN_POPULATION} to "
+                                       f"{MAX_POPULATION:,}", integer=True))
     if product is not None:
         limits.check_name(product, "product", "a product id or alias from the product library (pineal.products)")
     if screen_options is not None and not isinstance(screen_options, dict):
@@ -191,12 +206,9 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
     wake_h = next_clock_time(at_clock_h, wake_clock_h)
     # the typical person and the population, through one set of exposure end points
     one = _endpoints(ta, exo[None, after], endo[after], peak, wake_h - at_clock_h)
-    pop = pk.sample_subjects(N_POPULATION, subject, seed=1)
-    pop_run = pk.simulate([dose], hours=hours, subjects=pop, output_every_h=1 / 12)
-    sel = pop_run.t_h >= at_clock_h
-    pop_m = _endpoints(pop_run.t_h[sel] - at_clock_h, pop_run.plasma_pg_ml[:, sel],
-                       np.interp(pop_run.t_h[sel], t, endo), peak, wake_h - at_clock_h)
-    population = {k: tuple(float(x) for x in np.nanpercentile(v, PERCENTILES)) for k, v in pop_m.items()}
+    pop_m = _population(dose, subject, n_people, t, endo, peak, wake_h - at_clock_h)
+    table = np.nanpercentile(np.stack(list(pop_m.values())), PERCENTILES, axis=1)  # one call for every metric
+    population = {k: tuple(float(x) for x in table[:, i]) for i, k in enumerate(pop_m)}
     level_wake = float(np.interp(wake_h, t, exo + endo))
     # realised systemic fraction for this dose (saturation included): absorbed into plasma / given
     st = run.final_states_ug[0]
@@ -220,7 +232,7 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
         population_cmax_pg_ml=(population["cmax_pg_ml"][0], population["cmax_pg_ml"][2]),
         population=population, between_study_factor=(math.exp(-1.645 * between), math.exp(1.645 * between)),
         daytime_floor_pg_ml=floor, product=prod.id if prod else None, product_name=prod.name if prod else "",
-        release_h=dose.release_h,
+        release_h=dose.release_h, population_size=n_people,
         assumptions=run.assumptions + pk.individual_parameters(subject)[1],
     )
     label_class = prod.label_class if prod else "supplement"
@@ -236,13 +248,26 @@ def report(amount, at_clock_h: float = 22.0, route: str = "oral-ir", subject: pk
     return rep
 
 
+def _population(dose: pk.Dose, subject: pk.Subject, n: int, t: np.ndarray, endo: np.ndarray, peak: float,
+                wake_after_h: float) -> dict:
+    """Exposure end points for ``n`` people like ``subject`` (quasi-random draws, seed 1): the dose given at model
+    hour 0 and ``AFTER_DOSE_H`` simulated (nothing happens before a dose, and the PK model does not depend on the
+    clock time), compared with the body's own level ``endo`` (on ``t``, clock hours) at the same clock times."""
+    pop = pk.sample_subjects(n, subject, seed=1, quasi=True)
+    run = pk.simulate([replace(dose, time_h=0.0)], hours=AFTER_DOSE_H, subjects=pop,
+                      dt_h=POPULATION_DT_H.get(dose.route, POPULATION_OUTPUT_H), output_every_h=POPULATION_OUTPUT_H)
+    return _endpoints(run.t_h, run.plasma_pg_ml, np.interp(run.t_h + dose.time_h, t, endo), peak, wake_after_h)
+
+
 def _endpoints(t: np.ndarray, c: np.ndarray, own: np.ndarray, peak: float, wake_after_h: float) -> dict:
     """Exposure end points of dose curves ``c`` (subjects x times, hours after the dose) against the body's own
     level ``own`` (same times, daytime floor included) and night ``peak``: one value per subject."""
     cmax, tmax = ex.cmax_tmax(t, c)
     auc = ex.auc_inf(t, c)
     above = ex.hours_above(t, c, peak)  # the dose's own level: the body's night plateau must not count
-    at_wake = np.array([np.interp(wake_after_h, t, row) for row in c])
+    j = int(np.clip(np.searchsorted(t, wake_after_h), 1, t.size - 1))  # np.interp of every row at once
+    w = float(np.clip((wake_after_h - t[j - 1]) / (t[j] - t[j - 1]), 0.0, 1.0))
+    at_wake = (1.0 - w) * c[:, j - 1] + w * c[:, j]
     excess = c > np.maximum(own, 1e-9)[None, :]
     last = np.where(excess.any(axis=1), excess.shape[1] - 1 - np.argmax(excess[:, ::-1], axis=1), -1)
     back = np.where(last >= 0, t[np.maximum(last, 0)], 0.0)

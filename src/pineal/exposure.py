@@ -23,16 +23,29 @@ def cmax_tmax(t_h: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def terminal_rate(t_h: np.ndarray, c: np.ndarray, start_after_tmax_h: float = 1.0,
                   window_h: float = 4.0) -> np.ndarray:
-    """lambda_z (1/h) by least squares on ln C over [tmax + start, tmax + start + window]."""
+    """lambda_z (1/h) by least squares on ln C over [tmax + start, tmax + start + window], every subject at once:
+    each subject's window is gathered into one (subjects x window) array and the slope taken in centred form,
+    sum((t - t̄)(y - ȳ)) / sum((t - t̄)²)."""
     c = np.atleast_2d(c)
     _, tmax = cmax_tmax(t_h, c)
-    lam = np.full(c.shape[0], np.nan)
-    for s in range(c.shape[0]):  # one regression per subject; no loop over time
-        sel = (t_h >= tmax[s] + start_after_tmax_h) & (t_h <= tmax[s] + start_after_tmax_h + window_h) & (c[s] > 0)
-        if sel.sum() >= 3:
-            slope = np.polyfit(t_h[sel], np.log(c[s, sel]), 1)[0]
-            lam[s] = -slope
-    return lam
+    first = np.searchsorted(t_h, tmax + start_after_tmax_h, side="left")
+    end = np.searchsorted(t_h, tmax + start_after_tmax_h + window_h, side="right")
+    width = int(max(1, (end - first).max(initial=1)))
+    idx = first[:, None] + np.arange(width)[None, :]
+    inside = idx < end[:, None]
+    idx = np.minimum(idx, t_h.size - 1)
+    tt = t_h[idx]
+    cc = np.take_along_axis(c, idx, axis=1)
+    sel = inside & (cc > 0)
+    n = sel.sum(axis=1)
+    w = sel.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(sel, np.log(np.where(sel, cc, 1.0)), 0.0)
+        t_mean = (w * tt).sum(axis=1) / n
+        y_mean = y.sum(axis=1) / n
+        dt = np.where(sel, tt - t_mean[:, None], 0.0)
+        slope = (dt * (y - y_mean[:, None] * w)).sum(axis=1) / (dt * dt).sum(axis=1)
+    return np.where(n >= 3, -slope, np.nan)
 
 
 def apparent_half_life_h(t_h: np.ndarray, c: np.ndarray) -> np.ndarray:

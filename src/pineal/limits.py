@@ -39,6 +39,10 @@ MAX_SUBJECTS = 100_000
 MAX_SUBJECT_DAYS = 2_000_000
 #: parameter vectors pk.sample_subjects draws at once (14 floats each: 112 MB at the cap)
 MAX_SAMPLED_SUBJECTS = 1_000_000
+#: people in a dose report's population interval: the default, and the range a caller may ask for
+#: (pineal.dose_report; fewer than 20 cannot give a 5th and a 95th percentile, 4096 costs ~16x the default)
+DOSE_POPULATION = 256
+DOSE_POPULATION_RANGE = (20, 4096)
 #: plasma values one PK run returns (subjects x output times; 400 MB at the cap)
 MAX_PK_VALUES = 50_000_000
 #: shortest repeat interval of an episode within a day (every_h), so at most 96 repeats a day

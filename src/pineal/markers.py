@@ -265,3 +265,65 @@ def phase_angle(marker_times: np.ndarray, sleep_onset: float) -> np.ndarray:
     """Hours from a marker to the next sleep onset (clock hours), wrapped into (−12, 12]."""
     d = (sleep_onset - np.asarray(marker_times, dtype=float)) % 24.0
     return np.where(d > 12.0, d - 24.0, d)
+
+
+# --- markers of the recorded melatonin curve (protocol format v2) -----------------------------------
+
+RELATIVE_25 = "relative_25"  # the definition name of the relative-threshold DLMO/DLMOff
+RELATIVE_FRACTION = 0.25  # Gooley et al. 2011: onset/offset at 25 % of the night's peak-to-trough amplitude
+
+
+def night_profile(times: np.ndarray, own: np.ndarray, start_h: float,
+                  fraction: float = RELATIVE_FRACTION) -> dict[str, np.ndarray]:
+    """Markers of one night of the body's own melatonin, per subject, over [start_h, start_h + 24 h) (noon to
+    noon): the peak (time, level), and the onset and offset where the curve rises and falls through
+    trough + ``fraction`` × (peak − trough) of that window (a relative-threshold DLMO/DLMOff, Gooley 2011),
+    linearly interpolated between samples (the peak is a sample: resolution is the recording step).
+
+    times (n,), own (S, n) → dict of (S,) arrays ``peak_h``, ``peak``, ``onset_h``, ``offset_h``, NaN where the
+    window is not fully recorded or has no rise and fall."""
+    own = np.atleast_2d(own)
+    n_sub = own.shape[0]
+    nan = np.full(n_sub, np.nan)
+    idx = np.nonzero((times >= start_h) & (times < start_h + 24.0))[0]
+    step = times[1] - times[0] if times.size > 1 else np.inf
+    if idx.size < 3 or times[idx[0]] > start_h + step or times[idx[-1]] < start_h + 24.0 - 2 * step:
+        return {"peak_h": nan, "peak": nan, "onset_h": nan, "offset_h": nan}
+    t, v = times[idx], own[:, idx]
+    k = np.argmax(v, axis=1)
+    peak = v[np.arange(n_sub), k]
+    level = v.min(axis=1) + fraction * (peak - v.min(axis=1))
+    below = v < level[:, None]
+    j = np.arange(t.size)[None, :]
+    last_below = np.where(below & (j < k[:, None]), j, -1).max(axis=1)  # onset between it and the next sample
+    first_below = np.where(below & (j > k[:, None]), j, t.size).min(axis=1)  # offset between the previous and it
+
+    def cross(a: np.ndarray) -> np.ndarray:
+        ok = (a >= 0) & (a + 1 < t.size)
+        a0 = np.clip(a, 0, t.size - 2)
+        r = np.arange(n_sub)
+        v0, v1 = v[r, a0], v[r, a0 + 1]
+        frac = np.where(v1 != v0, (level - v0) / np.where(v1 != v0, v1 - v0, 1.0), 0.0)
+        return np.where(ok, t[a0] + frac * (t[a0 + 1] - t[a0]), np.nan)
+
+    return {"peak_h": t[k], "peak": peak, "onset_h": cross(last_below), "offset_h": cross(first_below - 1)}
+
+
+def window_auc(times: np.ndarray, values: np.ndarray, start_h: float, end_h: float) -> np.ndarray:
+    """Area (value × h) of a recorded curve over [start_h, end_h), per subject (trapezoid rule, the ends
+    interpolated); NaN if the window is not inside the recording."""
+    values = np.atleast_2d(values)
+    if start_h < times[0] - 1e-9 or end_h > times[-1] + 1e-9:
+        return np.full(values.shape[0], np.nan)
+    inner = times[(times > start_h) & (times < end_h)]
+    t = np.concatenate([[start_h], inner, [end_h]])
+    v = np.vstack([np.interp(t, times, row) for row in values])
+    return np.sum(0.5 * (v[:, 1:] + v[:, :-1]) * np.diff(t), axis=1)
+
+
+def suppression_pct(auc: np.ndarray, baseline_auc: np.ndarray) -> np.ndarray:
+    """Melatonin suppression (%) of a window against the same window on a baseline: 100 × (1 − AUC/AUC_base);
+    NaN where the baseline has no melatonin to suppress."""
+    auc, base = np.asarray(auc, float), np.asarray(baseline_auc, float)
+    ok = base > 1e-9
+    return np.where(ok, 100.0 * (1.0 - auc / np.where(ok, base, 1.0)), np.nan)

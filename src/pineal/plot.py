@@ -111,7 +111,7 @@ def protocol_figure(out, path: str | Path) -> Path:
 
     path = _check_path(path)
     treat, placebo = out.treatment, out.placebo
-    ep = out.protocol.episodes()
+    ep = out.episodes if out.episodes is not None else out.protocol.episodes()
     fig, ax = plt.subplots(figsize=(10, 4.8), dpi=120)
     for s in ep.sleep:
         ax.axvspan(s.start_h, s.end_h, color="0.85", lw=0)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from pineal import limits
+from pineal import limits, relative_times
 from pineal.errors import InputError
 from pineal.models import pk
 from pineal.quantities import parse_mass_mg
@@ -54,6 +54,21 @@ def _hhmm(v: str) -> str:
     return v
 
 
+def _time(v: str, info: ValidationInfo) -> str:
+    """A clock time or a time relative to an anchor (format v2, :mod:`pineal.relative_times`)."""
+    relative_times.parse(v, info.field_name)
+    return v
+
+
+def _window_h(start: str, end: str) -> float | None:
+    """Length (h) of [start, end) when it is known without the subject's baseline (same anchor or none);
+    an end at or before the start means the next day."""
+    s, e = relative_times.parse(start), relative_times.parse(end)
+    if s.anchor != e.anchor:
+        return None
+    return (e.hours - s.hours) % 24.0 or 24.0
+
+
 class Episode(_Strict):
     start: str
     end: str
@@ -61,7 +76,7 @@ class Episode(_Strict):
     every_h: Annotated[float | None, Field(ge=limits.MIN_EVERY_H, le=24)] = None  # repeat within each day (ultradian)
     shift_h_per_day: Annotated[float, Field(ge=-12, le=12)] = 0.0  # v2: the episode moves this much each day
 
-    _check_start = field_validator("start", "end")(_hhmm)
+    _check_start = field_validator("start", "end")(_time)
 
 
 class Sleep(Episode):
@@ -81,13 +96,17 @@ class Light(Episode):
         given = [v is not None for v in (self.count, self.on_min, self.off_min)]
         if any(given) and not all(given):
             raise ValueError("a pulse train needs count, on_min and off_min together")
-        if all(given):
-            length = ((clock_hours(self.end) - clock_hours(self.start)) % 24.0 or 24.0) * 60.0
-            need = self.count * self.on_min + (self.count - 1) * self.off_min
-            if need > length + 1e-6:
-                raise ValueError(f"{self.count} pulses of {self.on_min} min with {self.off_min} min between "
-                                 f"need {need:g} min, more than the {length:g}-min window {self.start}-{self.end}")
+        if all(given) and (length := _window_h(self.start, self.end)) is not None:
+            self.check_train(length)
         return self
+
+    def check_train(self, length_h: float) -> None:
+        """The pulse train fits its window of ``length_h`` hours (ValueError otherwise)."""
+        need = self.count * self.on_min + (self.count - 1) * self.off_min
+        if need > length_h * 60.0 + 1e-6:
+            raise ValueError(f"{self.count} pulses of {self.on_min} min with {self.off_min} min between "
+                             f"need {need:g} min, more than the {length_h * 60.0:g}-min window "
+                             f"{self.start}-{self.end}")
 
 
 class DoseEntry(_Strict):
@@ -97,7 +116,7 @@ class DoseEntry(_Strict):
     days: DaySpec = "all"
     duration_h: Annotated[float | None, Field(gt=0, le=72)] = None
 
-    _check_time = field_validator("time")(_hhmm)
+    _check_time = field_validator("time")(_time)
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -115,16 +134,41 @@ class Subject(_Strict):
     tau_h: Annotated[float | None, Field(ge=22.0, le=26.0)] = None  # intrinsic period, model default if absent
 
 
+TIME_MARKERS = ("dlmo", "dlmoff", "cbtmin", "midpoint", "peak")  # a time of day (and a shift between the arms)
+THRESHOLD_MARKERS = ("dlmo", "dlmoff", "midpoint")  # take a DLMO definition
+
+
 class Measure(_Strict):
-    marker: Literal["dlmo", "dlmoff", "cbtmin"]
+    """One measurement (docs/protocols.md, table of markers)."""
+
+    marker: Literal["dlmo", "dlmoff", "cbtmin", "midpoint", "peak", "suppression", "cbtmin_in_sleep"]
     day: int
-    definition: Literal["plasma_10", "saliva_3", "saliva_4", "phase"] = "plasma_10"
+    definition: Literal["plasma_10", "saliva_3", "saliva_4", "phase", "relative_25"] = "plasma_10"
+    start: str | None = None  # suppression: the window on `day` (and on `baseline_day`)
+    end: str | None = None
+    baseline_day: int | None = None
+
+    _check_window = field_validator("start", "end")(_time)
 
     @model_validator(mode="after")
-    def _offset_needs_threshold(self):
-        if self.marker == "dlmoff" and self.definition == "phase":
-            raise ValueError("dlmoff is a melatonin threshold crossing: definition plasma_10, saliva_3 or "
-                             "saliva_4 (there is no phase-convention offset)")
+    def _consistent(self):
+        if self.marker in ("dlmoff", "midpoint") and self.definition == "phase":
+            raise ValueError(f"{self.marker} is a melatonin threshold crossing: definition plasma_10, saliva_3, "
+                             "saliva_4 or relative_25 (there is no phase-convention offset)")
+        if self.definition == "relative_25" and self.marker not in THRESHOLD_MARKERS:
+            raise ValueError(f"definition relative_25 is for {', '.join(THRESHOLD_MARKERS)}, not {self.marker}")
+        if self.marker not in (*THRESHOLD_MARKERS, "cbtmin") and "definition" in self.model_fields_set:
+            raise ValueError(f"{self.marker} takes no definition (it is a property of the body's own plasma "
+                             "melatonin or of the CBTmin)")
+        window = [self.start is not None, self.end is not None, self.baseline_day is not None]
+        if self.marker == "suppression":
+            if not all(window):
+                raise ValueError("suppression needs start, end (the window, clock or relative times) and "
+                                 "baseline_day (the day whose same window is 0 % suppression)")
+            if self.baseline_day == self.day:
+                raise ValueError(f"baseline_day = {self.baseline_day} must differ from day = {self.day}")
+        elif any(window):
+            raise ValueError(f"start, end and baseline_day belong to marker = \"suppression\", not {self.marker}")
         return self
 
 
@@ -138,6 +182,8 @@ class Habitual(_Strict):
     sleep: str = "23:00"
     wake: str = "07:00"
     lux: Annotated[float, Field(ge=0, le=1e5)] = 150.0
+    # the DLMO that times relative to "DLMO" refer to (relative_times.baseline)
+    dlmo_definition: Literal["plasma_10", "saliva_3", "saliva_4", "phase"] = "plasma_10"
 
     _check_times = field_validator("sleep", "wake")(_hhmm)
 
@@ -186,8 +232,19 @@ class ProtocolModel(_Strict):
                 expand_days(item.days, n, f"{group}[{i}].days")
         limits.check_expanded_sizes(self, expand_days)
         for i, m in enumerate(self.measure):
-            if not 1 <= m.day <= n:
-                raise ValueError(f"measure[{i}].day = {m.day} is outside days 1-{n}")
+            for key in ("day", "baseline_day"):
+                d = getattr(m, key)
+                if d is not None and not 1 <= d <= n:
+                    raise InputError(f"measure.{i}.{key}", d, f"a day of the protocol (1-{n})",
+                                     f"{d} is outside days 1-{n}")
+            night = m.marker in ("midpoint", "peak") or (m.marker == "dlmo" and m.definition == "relative_25")
+            if night and m.day == n:
+                raise InputError(f"measure.{i}.day", m.day, f"days 1-{n - 1} (or a longer protocol)",
+                                 f"{m.marker} ({m.definition}) needs that whole night, to 12:00 on day {n + 1}, "
+                                 "after the protocol ends")
+            if m.marker == "dlmoff" and m.definition == "relative_25" and m.day == 1:
+                raise InputError(f"measure.{i}.day", m.day, f"days 2-{n}", "a relative_25 dlmoff needs the whole "
+                                 "night before it, from 12:00 the day before: day 1's starts before the protocol")
         return self
 
 
@@ -233,13 +290,20 @@ class Episodes:
     doses: tuple[pk.Dose, ...]
 
 
-def _intervals(item: Episode, n_days: int, field: str) -> list[tuple[float, float]]:
+def _intervals(item: Episode, n_days: int, field: str,
+               anchors: relative_times.Anchors | None = None) -> list[tuple[float, float]]:
     """Absolute-hour intervals of an episode: per listed day, moved ``shift_h_per_day`` × (day − first day),
     repeated ``every_h`` within the day, split into a pulse train (lights). An episode crossing midnight with
     ``days = "all"`` also covers the end of the night before day 1 (from hour 0), so day 1 does not start
-    awake inside the habitual night."""
-    s, e = clock_hours(item.start), clock_hours(item.end)
+    awake inside the habitual night. Relative times (``DLMO+2:30``) are resolved with ``anchors``."""
+    s, e = (_resolve(t, anchors, field) for t in (item.start, item.end))
     length = (e - s) % 24.0 or 24.0
+    if isinstance(item, Light) and item.count:
+        try:
+            item.check_train(length)
+        except ValueError as err:
+            raise InputError(field, f"{item.start}-{item.end}", "a pulse train that fits its window", str(err)) \
+                from None
     days = expand_days(item.days, n_days, field)
     out = []
     starts = [(d - 1) * 24.0 + s + (d - days[0]) * item.shift_h_per_day for d in days]
@@ -259,12 +323,21 @@ def _intervals(item: Episode, n_days: int, field: str) -> list[tuple[float, floa
     return [(max(a, 0.0), b) for a, b in out if b > 0.0]
 
 
+def _resolve(text: str, anchors: relative_times.Anchors | None, field: str) -> float:
+    """Hours after midnight of the listed day of a clock or relative time (relative ones need ``anchors``)."""
+    t = relative_times.parse(text, field)
+    if t.anchor is not None and anchors is None:
+        raise InputError(field, text, "a clock time: this protocol was expanded without the subject's baseline")
+    return t.hours if t.anchor is None else anchors.resolve(t)
+
+
 class Protocol:
     """A validated protocol (see module docstring)."""
 
     def __init__(self, model: ProtocolModel, source: str = "<dict>"):
         self.model = model
         self.source = source
+        self._anchors: dict = {}  # (model, dt) -> the baseline anchors, simulated once
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "<dict>") -> Protocol:
@@ -337,26 +410,58 @@ class Protocol:
             sched = sched.with_episodes(starts, ends, "sleep", 1.0)
         return sched
 
-    def episodes(self, placebo: bool = False) -> Episodes:
-        """Absolute-hour episodes; ``placebo=True`` drops the doses (the reference arm)."""
+    def anchors_used(self) -> set[str]:
+        """The anchors (dlmo, cbtmin, bedtime, wake) that the protocol's relative times refer to."""
+        m = self.model
+        texts = [t for e in (*m.sleep, *m.light) for t in (e.start, e.end)] + [d.time for d in m.dose] + \
+            [t for x in m.measure for t in (x.start, x.end) if t is not None]
+        return {a for t in texts if (a := relative_times.parse(t).anchor) is not None}
+
+    def anchors(self, model: str | None = None, dt: float = 0.1) -> relative_times.Anchors | None:
+        """The subject's baseline anchors (None if no time is relative); see :func:`relative_times.baseline`."""
+        if not self.anchors_used():
+            return None
+        key = (model, dt)
+        if key not in self._anchors:
+            self._anchors[key] = relative_times.baseline(self, model, dt)
+        return self._anchors[key]
+
+    def episodes(self, placebo: bool = False, anchors: relative_times.Anchors | None = None) -> Episodes:
+        """Absolute-hour episodes; ``placebo=True`` drops the doses (the reference arm). Relative times are
+        resolved with ``anchors`` (default: the subject's baseline under the default model)."""
         m, n = self.model, self.model.protocol.days
-        sleep = sorted(iv for i, s in enumerate(m.sleep) for iv in _intervals(s, n, f"sleep[{i}].days"))
-        for (_a0, a1), (b0, _b1) in itertools.pairwise(sleep):
+        if anchors is None:
+            anchors = self.anchors()
+        sleep = sorted((a, b, s.lux) for i, s in enumerate(m.sleep)
+                       for a, b in _intervals(s, n, f"{self.source}: sleep[{i}]", anchors))
+        for (_a0, a1, _), (b0, _b1, _) in itertools.pairwise(sleep):
             if b0 < a1 - 1e-9:
                 raise InputError(f"{self.source}: sleep", f"{_clock(b0)} on day {int(b0 // 24) + 1}",
                                  "sleep episodes that do not overlap")
-        sleep_lux = {}
-        for s in m.sleep:
-            for iv in _intervals(s, n, "sleep"):
-                sleep_lux[iv] = s.lux
         # file order is kept: where light episodes overlap, the one listed later in the file wins
-        light = [Interval(a, b, li.lux) for i, li in enumerate(m.light) for a, b in _intervals(li, n, f"light[{i}]")]
+        light = [Interval(a, b, li.lux) for i, li in enumerate(m.light)
+                 for a, b in _intervals(li, n, f"{self.source}: light[{i}]", anchors)]
         doses = [] if placebo else sorted(
-            (pk.Dose.parse(d.amount, (day - 1) * 24.0 + clock_hours(d.time), d.route, d.duration_h)
-             for d in m.dose for day in expand_days(d.days, n)), key=lambda d: d.time_h)
+            (self._dose(i, d, day, anchors) for i, d in enumerate(m.dose) for day in expand_days(d.days, n)),
+            key=lambda d: d.time_h)
         return Episodes(hours=n * 24.0, background_lux=m.protocol.background_lux,
-                        sleep=tuple(Interval(a, b, sleep_lux[(a, b)]) for a, b in sleep),
+                        sleep=tuple(Interval(*iv) for iv in sleep),
                         light=tuple(light), doses=tuple(doses))
+
+    def _dose(self, i: int, d: DoseEntry, day: int, anchors) -> pk.Dose:
+        field = f"{self.source}: dose[{i}].time"
+        t = (day - 1) * 24.0 + _resolve(d.time, anchors, field)
+        if not 0.0 <= t < self.model.protocol.days * 24.0:
+            raise InputError(field, d.time, f"a time inside the protocol (days 1-{self.model.protocol.days})",
+                             f"on day {day} it falls at {_clock(t)} on day {math.floor(t / 24.0) + 1}; list "
+                             "other days")
+        return pk.Dose.parse(d.amount, t, d.route, d.duration_h)
+
+    def window(self, m: Measure, day: int, anchors: relative_times.Anchors | None) -> tuple[float, float]:
+        """A suppression measure's window [start, end) on ``day``, in model hours."""
+        s = _resolve(m.start, anchors, "measure.start")
+        length = (_resolve(m.end, anchors, "measure.end") - s) % 24.0 or 24.0
+        return (day - 1) * 24.0 + s, (day - 1) * 24.0 + s + length
 
 
 def _clock(h: float) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pineal import limits
 from pineal.citations import Work
 from pineal.safety.check_schema import CheckReport
 
@@ -54,6 +55,9 @@ class DoseRequest(_Request):
                                 "sublingual-spray, gummy): sets route, release and label uncertainty.")
     purpose: str | None = Field(None, description="What it is taken for, e.g. sleep, jet_lag.")
     condition: list[str] = Field(default_factory=list, description="Conditions, e.g. epilepsy.")
+    population: int = Field(limits.DOSE_POPULATION, description="Simulated people in the population interval "
+                            f"({limits.DOSE_POPULATION_RANGE[0]}-{limits.DOSE_POPULATION_RANGE[1]}; the cost grows "
+                            "with it).")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -78,7 +82,8 @@ class DoseRequest(_Request):
                           "extra_drugs": tuple(d for d in drugs if d not in pk.INTERACTING_DRUGS)}
         return report(self.amount, at_clock_h=_clock(self.at, "at"), route=self.route, subject=subject,
                       wake_clock_h=_clock(self.wake, "wake"), sleep_clock_h=_clock(self.sleep, "sleep"),
-                      product=self.product, screen_options=screen_options, release_h=self.release_h)
+                      product=self.product, screen_options=screen_options, release_h=self.release_h,
+                      population=self.population)
 
 
 def _clock(text: str, field: str) -> float:
@@ -137,6 +142,8 @@ class SimulateJSON(_Response):
     dlmo_definition: str
     measures: list[dict[str, Any]]
     placebo_reference: bool
+    anchors: dict[str, Any] | None = Field(None, description="the subject's baseline DLMO, CBTmin, bedtime and wake "
+                                           "that relative times resolved to (null without relative times)")
     plot: str | None = None
     disclaimer: str = Field(min_length=20)
 
@@ -151,6 +158,14 @@ def _plain(v):
     if isinstance(v, float):
         return round(v, 4) if math.isfinite(v) else None
     return v
+
+
+def _anchors(anchors) -> dict[str, Any] | None:
+    """The baseline anchors that relative times resolved to (hours after midnight and clock times), or None."""
+    if anchors is None:
+        return None
+    values = {k: float(getattr(anchors, k)) for k in ("dlmo", "cbtmin", "bedtime", "wake")}
+    return {**{k: _clock_or_none(v) for k, v in values.items()}, **{f"{k}_h": _plain(v) for k, v in values.items()}}
 
 
 def simulate_json(proto, definition: str = "plasma_10", plot: str | None = None, out=None) -> dict[str, Any]:
@@ -175,6 +190,7 @@ def simulate_json(proto, definition: str = "plasma_10", plot: str | None = None,
         "dlmo_definition": DEFINITION_TEXT[definition],
         "measures": [{k: _plain(v) for k, v in m.items()} for m in out.markers()],
         "placebo_reference": out.placebo is not None,
+        "anchors": _anchors(out.anchors),
         "notes": out.notes,
         "plot": plot,
         "disclaimer": DISCLAIMER,

@@ -86,9 +86,11 @@ class Result:
         """DLMO (hours from start) per day (day d: from 12:00 on day d to 12:00 on day d + 1).
 
         ``definition``: 'plasma_10', 'saliva_3', 'saliva_4' (threshold crossings of the body's own melatonin) or
-        'phase' (CBTmin − 7 h). Default: plasma_10 where the model has
-        melatonin, else phase."""
+        'phase' (CBTmin − 7 h) or 'relative_25' (25 % of that night's own amplitude, :meth:`nights`; always
+        per day). Default: plasma_10 where the model has melatonin, else phase."""
         definition = definition or self.default_definition()
+        if definition == markers.RELATIVE_25:
+            return self._shape(self.nights()["onset_h"])
         if definition == "phase":
             d = markers.dlmo(self.events, self.cbt_to_dlmo)
         else:
@@ -100,8 +102,44 @@ class Result:
 
     def dlmoff(self, per_day: bool = True, definition: str = "plasma_10") -> np.ndarray:
         """Melatonin offset: the falling crossing of the same threshold as the DLMO definition."""
+        if definition == markers.RELATIVE_25:  # by the day it falls in, as for the thresholds
+            return self._shape(markers.per_day(self.nights()["offset_h"], self._days(), self.t0))
         d = self._crossings("off", definition)
         return self._shape(markers.per_day(d, self._days(), self.t0)) if per_day else self._shape(d)
+
+    def nights(self) -> dict[str, np.ndarray]:
+        """Per night (day d: 12:00 on day d to 12:00 on day d + 1) and subject, from the recorded body's own
+        melatonin: ``peak_h``, ``peak`` (pg/mL), and ``onset_h``/``offset_h`` (the next morning) at 25 % of that night's
+        peak-to-trough amplitude (Gooley 2011; :func:`markers.night_profile`). Arrays (S, days), hours from the
+        start; NaN where a night is not fully inside the run."""
+        own = np.atleast_2d(self.endogenous)
+        per = [markers.night_profile(self.times, own, self.t0 + 24.0 * d + EVENING_DAY_START_H)
+               for d in range(self._days())]
+        return {k: np.stack([p[k] for p in per], axis=1) for k in per[0]}
+
+    def midpoint(self, definition: str | None = None) -> np.ndarray:
+        """Melatonin midpoint per day: halfway between the DLMO of day d's evening and the next DLMOff of the
+        same definition (a threshold or 'relative_25'; the phase convention has no offset)."""
+        definition = definition or self.default_definition()
+        if definition == "phase":
+            raise InputError("definition", definition, "plasma_10, saliva_3, saliva_4 or relative_25 (the midpoint "
+                             "needs a melatonin offset)")
+        onset = np.atleast_2d(self.dlmo(definition=definition))
+        if definition == markers.RELATIVE_25:
+            offset = np.atleast_2d(self.nights()["offset_h"])
+        else:
+            offs = np.atleast_2d(self.dlmoff(per_day=False, definition=definition))
+            later = np.where(offs[:, None, :] > onset[:, :, None], offs[:, None, :], np.inf).min(axis=2)
+            offset = np.where(np.isfinite(later) & (later - onset < 24.0), later, np.nan)
+        return self._shape(0.5 * (onset + offset))
+
+    def suppression(self, window: tuple[float, float], baseline: tuple[float, float]) -> np.ndarray:
+        """Suppression (%) of the body's own melatonin over ``window`` (model hours) against the same-length
+        ``baseline`` window (e.g. the same clock times on a dim baseline day): 100 × (1 − AUC / AUC_baseline),
+        per subject. Doses do not count (they add to plasma, light suppresses the pineal's secretion)."""
+        own = self.endogenous
+        return self._shape(markers.suppression_pct(markers.window_auc(self.times, own, *window),
+                                                   markers.window_auc(self.times, own, *baseline)))
 
     def phase_angle(self, sleep_onset: str | float | None = None, definition: str | None = None) -> np.ndarray:
         """Hours from DLMO to the following sleep onset, per day (positive: DLMO before sleep)."""
@@ -118,9 +156,11 @@ class Result:
 
         return percentiles(values, q)
 
-    def cbtmin_in_sleep(self, sleep: tuple[str, str] | None = None, day: int = -1) -> float:
+    def cbtmin_in_sleep(self, sleep: tuple[str, str] | None = None, day: int = -1,
+                        per_subject: bool = False) -> float | np.ndarray:
         """Share of subjects whose CBTmin on ``day`` (default the last) falls inside the sleep episode
-        (clock times; default the run's daily sleep), a marker of circadian alignment."""
+        (clock times; default the run's daily sleep), a marker of circadian alignment. ``per_subject``: one
+        value per subject instead, 1.0 inside, 0.0 outside, NaN where that day has no CBTmin."""
         if sleep is None:
             if self.sleep_onset is None or self.sleep_wake is None:
                 raise InputError("sleep", None, "(onset, wake) clock times: this run had no daily sleep schedule")
@@ -130,6 +170,8 @@ class Result:
         c = np.atleast_2d(self.cbtmin())[:, day] % 24.0
         ok = np.isfinite(c)
         inside = ((c - onset) % 24.0) < ((wake - onset) % 24.0)
+        if per_subject:
+            return np.where(ok, inside, np.nan)
         return float(np.mean(inside[ok])) if ok.any() else float("nan")
 
     def state(self, name: str) -> np.ndarray:
@@ -198,15 +240,22 @@ def exogenous_input(doses: Sequence[pk.Dose], pk_vec: np.ndarray, start_h: float
     shifted = [replace(d, time_h=d.time_h - start_h) for d in doses]
     t, c = _pk_curve(shifted, pk_vec, hours)
     t = t + start_h
+    edges, means = plasma_steps(t, c, dt)
+    return edges, means, t, c
+
+
+def plasma_steps(t: np.ndarray, c: np.ndarray, dt: float):
+    """(edges, means over each solver step) of a 1-min plasma curve starting at ``t[0]``, up to one step after
+    its last non-zero mean; (None, None) for a curve that is all zero."""
     per = max(1, round(dt / PK_STEP_H))
     n_blocks = (c.size - 1) // per
     seg = step_means(c, dt)
     last = np.nonzero(seg > 1e-9)[0]
     if last.size == 0:
-        return None, None, t, c
+        return None, None
     k = last[-1] + 2
     edges = t[0] + per * PK_STEP_H * np.arange(min(k, n_blocks) + 1)
-    return edges, seg[: edges.size - 1], t, c
+    return edges, seg[: edges.size - 1]
 
 
 def step_means(c: np.ndarray, dt: float) -> np.ndarray:
@@ -495,25 +544,54 @@ class ProtocolResult:
     treatment: Result
     placebo: Result | None
     notes: list[str] = field(default_factory=list)  # caveats of the run (e.g. a clock that did not entrain)
+    episodes: object = None  # the protocols.Episodes that were run (relative times resolved)
+    anchors: object = None  # the subject's baseline anchors (relative_times.Anchors), None without relative times
 
     def markers(self) -> list[dict]:
-        """Each measurement of the protocol: value (clock time and model hours) per arm, and the phase shift
-        (placebo − treatment, advance positive)."""
+        """Each measurement of the protocol per arm: a time of day (``*_h`` model hours and ``*_clock``) for
+        dlmo, dlmoff, cbtmin, midpoint and peak, with the phase shift (placebo − treatment, advance positive);
+        a value (``*_value`` with ``unit``) for peak (level), suppression (%) and cbtmin_in_sleep (true/false)."""
+        from pineal.protocols import THRESHOLD_MARKERS, TIME_MARKERS
         from pineal.timeline import format_clock
 
         out = []
         for m in self.protocol.model.measure:
-            row = {"marker": m.marker, "day": m.day, "definition": m.definition}
+            row = {"marker": m.marker, "day": m.day,
+                   "definition": m.definition if m.marker in (*THRESHOLD_MARKERS, "cbtmin") else None}
+            if m.marker == "suppression":
+                row["window"] = [m.start, m.end]
+                row["baseline_day"] = m.baseline_day
             for arm, res in (("treatment", self.treatment), ("placebo", self.placebo)):
                 if res is None:
                     continue
-                v = float(_marker(res, m.marker, m.definition)[m.day - 1])
-                row[f"{arm}_h"] = v
-                row[f"{arm}_clock"] = format_clock(v) if np.isfinite(v) else None
-            if self.placebo is not None:
+                t, value, unit = self._measure(res, m)
+                if m.marker in TIME_MARKERS:
+                    row[f"{arm}_h"] = t
+                    row[f"{arm}_clock"] = format_clock(t) if np.isfinite(t) else None
+                if unit:
+                    row[f"{arm}_value"], row["unit"] = value, unit
+            if self.placebo is not None and m.marker in TIME_MARKERS:
                 row["shift_h"] = row["placebo_h"] - row["treatment_h"]
             out.append(row)
         return out
+
+    def _measure(self, res: Result, m) -> tuple[float, float | bool | None, str]:
+        """(time in model hours or NaN, value, unit) of one measurement in one arm."""
+        i = m.day - 1
+        if m.marker == "peak":
+            night = res.nights()
+            return float(night["peak_h"][0, i]), float(night["peak"][0, i]), "pg/mL"
+        if m.marker == "midpoint":
+            return float(np.atleast_1d(res.midpoint(m.definition))[i]), None, ""
+        if m.marker == "suppression":
+            window = self.protocol.window(m, m.day, self.anchors)
+            base = self.protocol.window(m, m.baseline_day, self.anchors)
+            return np.nan, float(np.atleast_1d(res.suppression(window, base))[0]), "%"
+        if m.marker == "cbtmin_in_sleep":
+            c = float(res.cbtmin()[i])
+            inside = None if not np.isfinite(c) else any(s.start_h <= c < s.end_h for s in self.episodes.sleep)
+            return c, inside, "true/false"
+        return float(_marker(res, m.marker, m.definition)[i]), None, ""
 
     def per_day(self, definition: str | None = None, arm: str = "treatment") -> dict[str, np.ndarray]:
         """DLMO, DLMOff and CBTmin per day of one arm ('treatment' or 'placebo'; hours from the start)."""
@@ -528,17 +606,35 @@ class ProtocolResult:
 
 
 def _marker(res: Result, marker: str, definition: str) -> np.ndarray:
+    """Per-day times of the markers dlmo, dlmoff and cbtmin."""
     if marker == "cbtmin":
         return res.cbtmin()
     if marker == "dlmoff":
-        return res.dlmoff(definition=definition if definition != "phase" else "plasma_10")
-    return res.dlmo(definition=definition)
+        return res.dlmoff(definition=definition)
+    if marker == "dlmo":
+        return res.dlmo(definition=definition)
+    raise InputError("marker", marker, "dlmo, dlmoff or cbtmin")
+
+
+def _check_measures(proto, mdl: ClockModel) -> None:
+    """Measures of the melatonin curve need a model with melatonin: an InputError naming the measure."""
+    if mdl.has_melatonin:
+        return
+    for i, m in enumerate(proto.model.measure):
+        if m.marker in ("peak", "midpoint", "suppression") or (m.marker in ("dlmo", "dlmoff")
+                                                               and m.definition != "phase"):
+            raise InputError(f"{proto.source}: measure[{i}]", f"{m.marker} ({m.definition})",
+                             f"a phase-convention dlmo or cbtmin or cbtmin_in_sleep with {mdl.name}, which has no "
+                             f"melatonin state; or a model with melatonin, e.g. {DEFAULT_MODEL}")
 
 
 def run_protocol(proto, model: str = DEFAULT_MODEL, dt: float = 0.1) -> ProtocolResult:
-    """Both arms of a protocol in one batch: intervention and, if asked for, the placebo reference."""
+    """Both arms of a protocol in one batch: intervention and, if asked for, the placebo reference. Times
+    relative to DLMO/CBTmin are resolved from the protocol subject's baseline under this model."""
     mdl = get(model)
-    ep = proto.episodes()
+    _check_measures(proto, mdl)
+    anchors = proto.anchors(mdl.name, dt)
+    ep = proto.episodes(anchors=anchors)
     hab = proto.model.habitual
     subject = proto.subject()
     light = proto.schedule(ep)
@@ -553,7 +649,8 @@ def run_protocol(proto, model: str = DEFAULT_MODEL, dt: float = 0.1) -> Protocol
     treat, placebo = _split(res, 0), (_split(res, 1) if len(arms) > 1 else None)
     notes = [n.replace("the daily schedule", "the [habitual] schedule") + (f" (subject.tau_h = {tau:g} h)" if tau
                                                                          else "") for n in res.notes]
-    return ProtocolResult(protocol=proto, treatment=treat, placebo=placebo, notes=notes)
+    return ProtocolResult(protocol=proto, treatment=treat, placebo=placebo, notes=notes, episodes=ep,
+                          anchors=anchors)
 
 
 def _split(res: Result, i: int) -> Result:

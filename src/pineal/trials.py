@@ -67,8 +67,9 @@ def measure_names(protocol) -> list[str]:
 
 
 def run_chunk(protocol, start: int, size: int, seed: int, model: str, dt: float, common: dict[str, float],
-              threads: int | None = None) -> dict[str, np.ndarray]:
-    """Subjects ``start`` … ``start + size − 1`` of the trial: both arms, each measure per subject (columns)."""
+              threads: int | None = None, anchors=None) -> dict[str, np.ndarray]:
+    """Subjects ``start`` … ``start + size − 1`` of the trial: both arms, each measure per subject (columns).
+    ``anchors``: the typical subject's baseline for relative times (``Protocol.anchors``)."""
     from pineal import markers, schedule, solver
     from pineal.models import pk
     from pineal.models.clock import get
@@ -90,7 +91,7 @@ def run_chunk(protocol, start: int, size: int, seed: int, model: str, dt: float,
     # their own parameters (a few days: they are near that cycle), to the entrainment tolerance (1 min)
     y_typical = solver.entrain(mdl, target, p_typical, dt=dt)[0]
     y0 = solver.entrain(mdl, target, p, dt=dt, y0=y_typical, n_sub=size, chunk_days=ENTRAIN_CHUNK_DAYS)
-    ep = protocol.episodes()
+    ep = protocol.episodes(anchors=anchors)
     hours = protocol.model.protocol.days * 24.0
     light = protocol.schedule(ep)
     treat_light: object = light
@@ -210,8 +211,14 @@ def trial(protocol, subjects: int = 1000, seed: int = 0, client=None, scheduler:
         raise InputError("workers", workers, "a whole number of worker processes >= 1")
     if not proto.model.measure:
         raise InputError("protocol", proto.source, "a protocol with at least one [[measure]]")
+    for i, m in enumerate(proto.model.measure):  # trials record markers only, not the melatonin curve
+        if m.marker not in ("dlmo", "dlmoff", "cbtmin") or m.definition == "relative_25":
+            raise InputError(f"{proto.source}: measure[{i}]", f"{m.marker} ({m.definition})", "dlmo, dlmoff or "
+                             "cbtmin with a threshold or phase definition in a trial (the curve markers and "
+                             "relative_25 run with `pineal simulate`)")
     dt = check_dt(dt)
     model = model or DEFAULT_MODEL
+    anchors = proto.anchors(model, dt)  # relative times: the protocol's typical subject (docs/protocols.md)
     if proto.model.dose and not get(model).has_melatonin:
         raise InputError("model", model, f"a model with melatonin (e.g. {DEFAULT_MODEL}) for a protocol with doses")
     tau = proto.model.subject.tau_h
@@ -238,7 +245,7 @@ def trial(protocol, subjects: int = 1000, seed: int = 0, client=None, scheduler:
         threads = {w: info["nthreads"] for w, info in client.scheduler_info()["workers"].items()}
         per_worker = min(threads.values()) if threads else 1
         futures = {client.submit(run_chunk, proto, s, min(size, subjects - s), seed, model, dt, common, per_worker,
-                                 pure=False): s for s in starts}
+                                 anchors, pure=False): s for s in starts}
         parts: dict[int, dict] = {}
         done = 0
         for fut in as_completed(futures):

@@ -32,7 +32,9 @@ NULLABLE = {"oral_bioavailability", "dlmo_shift_h", "dlmo_without_dose", "dlmo_w
             "placebo_h", "shift_h", "model", "amount_high_mg", "pk", "cite", "code",
             # a dose of no named product / no release half-life (docs/dose-json.md); a protocol without a placebo
             # arm (docs/protocols.md); what a claim-check mention's own sentence does not say (docs/check-json.md)
-            "product", "release_h", "placebo_days", "population", "purpose", "frequency"}
+            "product", "release_h", "placebo_days", "population", "purpose", "frequency",
+            # protocol v2: no relative times (anchors), a marker without a definition or a night without a value
+            "anchors", "definition", "treatment_value", "placebo_value"}
 
 
 def invoke(*args: str, stdin: bytes = b"") -> tuple[int, str, str, float]:

@@ -40,3 +40,22 @@ def test_bad_input_exits_2(args, field):
     r = cli("plan", "trip", *args)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert field in r.stderr
+
+
+def test_shifts_and_advance_write_a_calendar_and_a_figure(tmp_path):
+    """Every plan kind gives JSON, an .ics calendar and a figure (issue 9, "done when")."""
+    from icalendar import Calendar
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("start,end\n" + "\n".join(f"2027-03-{d:02d} 23:00,2027-03-{d + 1:02d} 07:00"
+                                                 for d in (8, 9, 10)), "utf-8")
+    runs = {"shifts": ["plan", "shifts", str(roster), "--population", "0"],
+            "advance": ["plan", "advance", "--from", "02:00-10:00", "--to", "23:00-07:00", "--start", "2027-03-01",
+                        "--days", "14"]}
+    for name, args in runs.items():
+        ics, png = tmp_path / f"{name}.ics", tmp_path / f"{name}.png"
+        r = cli(*args, "--ics", str(ics), "--plot", str(png))
+        assert r.returncode == 0, r.stderr
+        events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+        assert events and all("not medical advice" in str(e["description"]).lower() for e in events)
+        assert png.stat().st_size > 10_000

@@ -32,3 +32,33 @@ def test_bad_rosters(tmp_path, text):
     f.write_text(text)
     with pytest.raises(InputError):
         plan_shifts(f)
+
+
+def test_shift_plan_is_chosen_among_candidates_and_reports_a_band(tmp_path):
+    from pineal.plan.shifts import PUBLISHED, shift_candidates
+
+    f = tmp_path / "roster.csv"
+    f.write_text(ROSTER)
+    out = plan_shifts(f, population=6)
+    assert out["candidates_evaluated"] == len(shift_candidates()) + 1 and PUBLISHED in shift_candidates()
+
+    def key(s):  # the planner's order: CBTmin in the day sleep, then out of work
+        return (s["night_shifts"] - s["cbtmin_in_day_sleep"], s["cbtmin_in_night_shift"])
+
+    assert key(out["pineal_plan"]) <= key(out["published_compromise"])  # the published plan is a candidate
+    assert key(out["pineal_plan"]) <= key(out["no_plan"])
+    b = out["band"]
+    assert b["population"] == 6
+    for k in ("no_plan_cbtmin_at_work", "plan_cbtmin_at_work", "nights_gained", "plan_cbtmin_in_day_sleep"):
+        assert b[k]["p10"] <= b[k]["median"] <= b[k]["p90"]
+    assert 0 <= b["plan_cbtmin_at_work"]["median"] <= 6
+    assert out["choice"].startswith("sleep ")
+    assert plan_shifts(f, population=0)["band"] is None
+
+
+@pytest.mark.parametrize("kw", [{"population": -1}, {"population": 1.5}, {"light_box_lux": 50.0}])
+def test_bad_shift_options(tmp_path, kw):
+    f = tmp_path / "roster.csv"
+    f.write_text(ROSTER)
+    with pytest.raises(InputError):
+        plan_shifts(f, **kw)

@@ -161,3 +161,14 @@ def test_cli_human_report_of_the_sample_article():
     out = " ".join(res.stdout.split())
     assert "1000 mg" in out and "overdose range" in out and "missing: somnolence, hypothermia, interactions" in out
     assert out.count("not medical advice") >= 2  # at the top and at the end
+
+
+def test_unpaired_surrogates_are_input_errors_and_never_crash_the_extractor():
+    """A str with a lone surrogate (possible from Python or a JSON escape) is not UTF-8 text: spaCy would raise
+    UnicodeEncodeError. The check refuses it by name; the extractors read it with U+FFFD in its place."""
+    text = "Take 3 mg of melatonin \ud800 before bed."
+    with pytest.raises(InputError) as err:
+        pineal.check(text)
+    assert "U+D800" in str(err.value) and "surrogate" in str(err.value)
+    assert [d.amount_mg for d in extract_doses(text)] == [3.0]
+    extract_claims(text)

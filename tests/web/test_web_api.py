@@ -9,6 +9,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from web_problem import problem as _problem
 
 from pineal import DISCLAIMER
 from pineal.errors import InputError
@@ -34,14 +35,6 @@ start = "07:00"
 end = "09:00"
 lux = 5000
 """
-
-
-def _problem(resp, status=422) -> dict:
-    assert resp.status_code == status, resp.text
-    assert "Traceback" not in resp.text
-    detail = resp.json()["detail"]
-    assert isinstance(detail, list) and detail
-    return detail[0]
 
 
 # ------------------------------------------------------------------------------------------------ health
@@ -91,6 +84,8 @@ BAD_DOSE = [
     ("with", {"with": "fluvoxamine"}, "fluvoxamine"),
     ("condition", {"condition": [3]}, "3"),
     ("purpose", {"purpose": 7}, "7"),
+    ("population", {"population": 5000}, "5000"),  # the population interval is capped (4096 people)
+    ("population", {"population": 3}, "3"),
     ("colour", {"colour": "red"}, "red"),
 ]
 
@@ -196,7 +191,7 @@ def test_cite(client):
 
 
 # ----------------------------------------------------------------------------------- limits and headers
-@pytest.mark.parametrize("path", ["/api/dose", "/api/check", "/api/simulate", "/check"])
+@pytest.mark.parametrize("path", ["/api/dose", "/api/check", "/api/simulate", "/api/plan", "/check"])
 def test_oversized_body_is_413(client, path):
     big = b'{"text": "' + b"a" * 1_100_000 + b'"}'
     p = _problem(client.post(path, content=big, headers={"content-type": "application/json"}), 413)
@@ -212,7 +207,7 @@ def test_oversized_body_without_length_is_413(client):
     assert p["field"] == "body"
 
 
-@pytest.mark.parametrize("path", ["/api/health", "/", "/check", "/static/style.css"])
+@pytest.mark.parametrize("path", ["/api/health", "/", "/check", "/plan", "/static/style.css"])
 def test_security_headers_and_no_cors(client, path):
     r = client.get(path, headers={"origin": "https://elsewhere.example"})
     csp = r.headers["content-security-policy"]
@@ -226,10 +221,27 @@ def test_security_headers_and_no_cors(client, path):
 
 def test_openapi_documents_the_shared_schemas(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/dose", "/api/check", "/api/simulate", "/api/validate", "/api/cite", "/api/health"} <= set(
-        spec["paths"])
-    assert {"DoseRequest", "DoseJSON", "CheckReport", "SimulateJSON"} <= set(spec["components"]["schemas"])
+    assert {"/api/dose", "/api/check", "/api/simulate", "/api/plan", "/api/airports", "/api/validate", "/api/cite",
+            "/api/health"} <= set(spec["paths"])
+    assert {"DoseRequest", "DoseJSON", "CheckReport", "SimulateJSON", "TripRequest", "Plan"} <= set(
+        spec["components"]["schemas"])
     assert client.get("/docs").status_code == 200
+
+
+def test_docs_page_works_offline(client):
+    """/docs references only this server: Swagger UI's script and style come from the package, no CDN."""
+    import re
+
+    r = client.get("/docs")
+    assert r.status_code == 200 and "Not medical advice" in r.text
+    assert not re.search(r"(?:https?:)?//[^\s\"'<>]", r.text.replace("http-equiv", "")), "an external URL in /docs"
+    refs = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert refs and all(u.startswith("/") and not u.startswith("//") for u in refs), refs
+    for u in refs:
+        assert client.get(u).status_code == 200, u
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "cdn" not in csp and "<script>" not in r.text
+    assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN: not served
 
 
 def test_unexpected_error_is_clean(client, monkeypatch):
@@ -286,7 +298,7 @@ def test_pool_runs_jobs_in_parallel_and_reports_failures():
 
 # ------------------------------------------------------------------------------------------------- pages
 def test_pages_say_not_medical_advice(client):
-    for path in ("/", "/dose", "/check", "/validate?only=lewy1992"):
+    for path in ("/", "/dose", "/check", "/plan", "/validate?only=lewy1992"):
         r = client.get(path)
         assert r.status_code == 200, path
         assert "Not medical advice" in r.text and "<script src=\"/static/app.js\"" in r.text

@@ -112,3 +112,59 @@ def test_validation_page(watched, live_server, tmp_path):
     assert "Not medical advice" in page.content()
     page.screenshot(path=tmp_path / "validate.png", full_page=True)
     assert page.errors == []
+
+
+def test_plan_page(watched, live_server, tmp_path):
+    page = watched
+    page.goto(live_server + "/plan")
+    assert "Not medical advice" in page.locator("header .disclaimer").inner_text()
+    origin = page.get_by_label("Flight 1: from")
+    origin.press_sequentially("new york", delay=20)  # the airport search suggests from GET /api/airports
+    page.locator("#airport-list option").first.wait_for(state="attached")  # (wait_for_function needs eval: CSP)
+    suggested = page.locator("#airport-list option").evaluate_all("os => os.map(o => o.value)")
+    assert "JFK" in suggested
+    origin.fill("JFK")
+    page.locator("#depart0").fill("2027-01-10T18:30")
+    page.locator("#destination0").fill("LHR")
+    page.locator("#arrive0").fill("2027-01-11T06:30")
+    page.get_by_label("Usual bedtime at home").fill("23:00")
+    page.get_by_label("Usual wake time").fill("07:00")
+    doses = page.get_by_label("Melatonin dose").locator("option").evaluate_all("os => os.map(o => +o.value)")
+    assert max(doses) <= 5 and min(doses) >= 0.5
+    page.get_by_label("Melatonin dose").select_option("0.5")
+    page.get_by_label("Virtual travellers for the benefit band (0-200)").fill("8")
+    page.get_by_role("button", name="Make my plan").click()
+    page.wait_for_selector("#plan-table", timeout=120_000)
+    assert "LHR" in page.locator("#summary").inner_text()
+    kinds = page.locator("#plan-table tbody tr").evaluate_all("rs => rs.map(r => r.className)")
+    assert "kind-flight" in kinds and "kind-sleep" in kinds
+    assert page.locator("table.predictions tbody tr").count() == 3  # no plan, published rule, pineal plan
+    assert page.locator("#figure").evaluate("img => img.complete && img.naturalWidth > 300")
+    with page.expect_download() as info:
+        page.locator("#download-ics").click()
+    ics = tmp_path / "plan.ics"
+    info.value.save_as(ics)
+    assert ics.read_text("utf-8").startswith("BEGIN:VCALENDAR")
+    assert "Not medical advice" in page.locator("#result").inner_text()
+    page.screenshot(path=tmp_path / "plan.png", full_page=True)
+    assert page.errors == []
+
+
+def test_api_docs_offline(watched, live_server, tmp_path):
+    """/docs renders with every request to another host blocked (no CDN), and lists the endpoints."""
+    page = watched
+    outside: list[str] = []
+
+    def only_here(route):
+        if route.request.url.startswith(live_server):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", only_here)
+    page.goto(live_server + "/docs")
+    page.locator(".opblock").first.wait_for(timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert {"/api/dose", "/api/plan", "/api/check"} <= {p.strip() for p in paths}
+    page.screenshot(path=tmp_path / "docs.png", full_page=True)
+    assert outside == [] and page.errors == []

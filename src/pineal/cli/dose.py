@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pineal import DISCLAIMER
+from pineal.limits import DOSE_POPULATION, DOSE_POPULATION_RANGE
 from pineal.routes import ROUTE_ALLOWED
 
 LEVEL_STYLE = {"danger": "bold red", "caution": "yellow", "info": "cyan"}
@@ -43,6 +44,9 @@ def register(app: typer.Typer) -> None:
                                                     "and label uncertainty.")] = None,
         purpose: Annotated[str | None, typer.Option(help="What it is taken for, e.g. sleep, jet_lag.")] = None,
         condition: Annotated[list[str] | None, typer.Option(help="Condition, e.g. epilepsy (repeatable).")] = None,
+        population: Annotated[int, typer.Option(help="Simulated people in the population interval "
+                                                f"({DOSE_POPULATION_RANGE[0]}-{DOSE_POPULATION_RANGE[1]}).")
+                              ] = DOSE_POPULATION,
         as_json: Annotated[bool, typer.Option("--json", help="Print one stable JSON object.")] = False,
         plot: Annotated[str | None, typer.Option(help="Write a figure (.png, .svg or .pdf).")] = None,
     ) -> None:
@@ -57,7 +61,7 @@ def register(app: typer.Typer) -> None:
                           age=age, sex=sex, weight=weight, with_=with_ or [], wake=wake, sleep=sleep, smoker=smoker,
                           fed=fed, oral_contraceptive=oral_contraceptive, pregnant=pregnant,
                           breastfeeding=breastfeeding, product=product, purpose=purpose,
-                          condition=condition or []).report()
+                          condition=condition or [], population=population).report()
         if plot:
             from pineal.plot import dose_figure
 

@@ -49,6 +49,8 @@ def trip(
     condition: Annotated[list[str] | None, typer.Option(help="A condition, e.g. epilepsy.")] = None,
     drive: Annotated[bool, typer.Option("--drive", help="Driving after arrival.")] = False,
     population: Annotated[int | None, typer.Option(help="Virtual travellers for the benefit band (0-200).")] = None,
+    log: Annotated[str | None, typer.Option("--log", help="Re-plan from what you did: a CSV log "
+                                            "(timestamp,lux,asleep,melatonin_mg; docs/plan.md).")] = None,
     ics: Annotated[str | None, typer.Option(help="Write an .ics calendar.")] = None,
     plot: Annotated[str | None, typer.Option(help="Write a figure (.png/.svg/.pdf).")] = None,
     protocol: Annotated[str | None, typer.Option(help="Write the plan as a protocol .toml (pineal simulate).")] = None,
@@ -78,9 +80,14 @@ def trip(
              "plot": plot and _out_path(plot, (".png", ".svg", ".pdf"), "plot"),
              "protocol": protocol and _out_path(protocol, (".toml",), "protocol")}
     req = TripRequest.build(data, source="plan")
+    activity = None
+    if log:
+        from pineal.plan.log import read_log
+
+        activity = read_log(log)
     console = Console(stderr=True)
-    with console.status("Planning on the model…"):
-        plan, eng, progs = plan_trip(req)
+    with console.status("Re-planning from the log…" if activity else "Planning on the model…"):
+        plan, eng, progs = plan_trip(req, log=activity)
     bad = violations(plan, eng.it, req.dose_mg, req.plane_sleep)
     if bad:
         plan.notes.append("constraint check: " + "; ".join(bad))
@@ -119,12 +126,14 @@ def advance(
     age: Annotated[float, typer.Option(help="Age in years.")] = 30.0,
     days: Annotated[int, typer.Option(help="Days to plan, 7-42.")] = 28,
     ics: Annotated[str | None, typer.Option(help="Write an .ics calendar.")] = None,
+    plot: Annotated[str | None, typer.Option(help="Write a figure (.png/.svg/.pdf).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Delayed sleep phase: move sleep earlier with a fixed wake time, morning light and timed melatonin."""
     from pineal.plan.advance import plan_advance
 
     path = ics and _out_path(ics, (".ics",), "ics")
+    figure = plot and _out_path(plot, (".png", ".svg", ".pdf"), "plot")
     if start is not None:
         from datetime import date
 
@@ -140,7 +149,12 @@ def advance(
     if path:
         from pineal.plan.export import to_ics
 
-        path.write_bytes(to_ics(plan))
+        path.write_bytes(to_ics(plan, "pineal sleep-advance plan"))
+    if figure:
+        from pineal.plan.figure import plan_figure
+        from pineal.plan.request import sleep_window
+
+        plan_figure(plan, plan.episodes[0].zone_to, sleep_window(to, "to"), figure)
     if as_json:
         typer.echo(plan.model_dump_json(indent=2))
         return
@@ -153,23 +167,61 @@ def shifts(
     near: Annotated[str, typer.Option(help="Nearest airport (IATA) for daylight and time zone.")] = "LHR",
     sleep: Annotated[str, typer.Option(help="Habitual sleep on days off, e.g. 23:00-07:00.")] = "23:00-07:00",
     light_box: Annotated[float, typer.Option(help="Light box at work, lux.")] = 4000.0,
+    population: Annotated[int, typer.Option(help="Virtual workers for the benefit band (0-200).")] = 12,
+    ics: Annotated[str | None, typer.Option(help="Write an .ics calendar of the plan.")] = None,
+    plot: Annotated[str | None, typer.Option(help="Write a figure (.png/.svg/.pdf).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Night work: compromise phase (Smith & Eastman 2008) with light pulses, dark glasses and fixed dark sleep."""
+    """Night work: compromise phase (Smith & Eastman 2008) with light pulses, dark glasses and fixed dark sleep,
+    the variant chosen on the model."""
     import json
 
     from pineal.plan.shifts import plan_shifts
 
+    path = ics and _out_path(ics, (".ics",), "ics")
+    figure = plot and _out_path(plot, (".png", ".svg", ".pdf"), "plot")
     with Console(stderr=True).status("Planning on the model…"):
-        out = plan_shifts(roster, near=near, sleep=sleep, light_box_lux=light_box)
+        out = plan_shifts(roster, near=near, sleep=sleep, light_box_lux=light_box, population=population)
+    if path or figure:
+        from datetime import datetime
+
+        from pineal.plan.result import Marker, PlanItem
+
+        items = [PlanItem.model_validate(i) for i in out["items"]]
+        if path:
+            from pineal.plan.export import items_ics
+
+            path.write_bytes(items_ics(items, "pineal night-work plan"))
+        if figure:
+            from pineal.plan.figure import timeline_figure
+            from pineal.plan.request import sleep_window
+
+            work = [(datetime.fromisoformat(w["start"]), datetime.fromisoformat(w["end"])) for w in out["shifts"]]
+            timeline_figure(items, [Marker.model_validate(m) for m in out["markers"]], items[0].zone,
+                            sleep_window(sleep), figure, work=work)
     if as_json:
         typer.echo(json.dumps(out, indent=2))
         return
     con = Console()
-    t = Table("", "night shifts with CBTmin at work", "DLMO on the last night (target " + out["target_dlmo"] + ")")
-    for k, name in (("no_plan", "no plan"), ("pineal_plan", "compromise plan")):
-        t.add_row(name, f"{out[k]['cbtmin_in_night_shift']} of {out[k]['night_shifts']}", out[k]["dlmo_last_night"])
+    con.print(f"Chosen among {out['candidates_evaluated']} plans on the model: {escape(out['choice'])}",
+              highlight=False)
+    t = Table("", "night shifts with CBTmin in the day sleep", "with CBTmin at work",
+              "DLMO on the last night (target " + out["target_dlmo"] + ")")
+    for k, name in (("no_plan", "no plan"), ("published_compromise", "published compromise"),
+                    ("pineal_plan", "pineal plan")):
+        n = out[k]["night_shifts"]
+        t.add_row(name, f"{out[k]['cbtmin_in_day_sleep']} of {n}", f"{out[k]['cbtmin_in_night_shift']} of {n}",
+                  out[k]["dlmo_last_night"] or "—")
     con.print(t)
+    if out["band"]:
+        b = out["band"]
+
+        def q(x):
+            return f"{x['p10']:g} / {x['median']:g} / {x['p90']:g}"
+
+        con.print(f"{b['population']} virtual workers (10-50-90 %): CBTmin at work {q(b['no_plan_cbtmin_at_work'])} "
+                  f"nights with no plan, {q(b['plan_cbtmin_at_work'])} with the plan; in the day sleep "
+                  f"{q(b['no_plan_cbtmin_in_day_sleep'])} vs {q(b['plan_cbtmin_in_day_sleep'])}.", highlight=False)
     items = Table("day", "from", "to", "what")
     for i in out["items"]:
         items.add_row(i["start"][:10], i["start"][11:16], i["end"][11:16], i["title"])
@@ -183,6 +235,11 @@ def _show(plan, written: dict) -> None:
     sp = plan.starting_phase
     out.print(f"Starting phase ({escape(sp.source)}): DLMO {sp.dlmo_local}, CBTmin {sp.cbtmin_local} home time.",
               highlight=False)
+    if plan.replan is not None:
+        r = plan.replan
+        dev = "not estimated" if r.phase_deviation_h is None else f"{r.phase_deviation_h:+.1f} h against the plan"
+        out.print(f"Log: {r.log_rows} samples, {r.logged_from:%Y-%m-%d %H:%M} to {r.logged_until:%Y-%m-%d %H:%M} "
+                  f"UTC; body clock {dev}; rows marked 'logged' are the days lived.", highlight=False)
     for e in plan.episodes:
         out.print(f"[bold]{escape(e.place)}[/] ({e.shift_h:+g} h, {e.nights} nights, {e.aim} adaptation): "
                   f"{escape(e.reason)}", highlight=False)
@@ -195,8 +252,8 @@ def _show(plan, written: dict) -> None:
         out.print(t)
     t = Table("local day", "from", "to", "what", "where / detail")
     for i in plan.items:
-        t.add_row(i.start.strftime("%a %d %b"), i.start.strftime("%H:%M"), i.end.strftime("%H:%M"), i.title,
-                  escape(f"{i.zone}  {i.detail}"))
+        t.add_row(i.start.strftime("%a %d %b"), i.start.strftime("%H:%M"), i.end.strftime("%H:%M"),
+                  f"{i.title} (logged)" if i.logged else i.title, escape(f"{i.zone}  {i.detail}"))
     out.print(t)
     out.print(f"Melatonin: {escape(plan.melatonin)}", highlight=False)
     for d in plan.dropped[:12]:

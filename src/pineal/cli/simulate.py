@@ -67,11 +67,26 @@ def _print(obj: dict) -> None:
             m.add_column(col)
         for r in obj["measures"]:
             shift = r.get("shift_h")
-            m.add_row(r["marker"], str(r["day"]), r["definition"], r.get("treatment_clock") or "—",
-                      r.get("placebo_clock") or "—", f"{shift:+.2f} h" if shift is not None else "—")
+            m.add_row(r["marker"], str(r["day"]), r["definition"] or "—", _shown(r, "treatment"),
+                      _shown(r, "placebo"), f"{shift:+.2f} h" if shift is not None else "—")
         c.print(m)
+    if obj.get("anchors"):
+        a = obj["anchors"]
+        c.print(f"relative times resolved from the subject's baseline on the habitual schedule: DLMO {a['dlmo'] or '—'}"
+                f", CBTmin {a['cbtmin'] or '—'}, bedtime {a['bedtime']}, wake {a['wake']}", highlight=False)
     for note in obj["notes"]:
         c.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if obj["plot"]:
         c.print(f"figure: {escape(obj['plot'])}", highlight=False)
     c.print(f"[dim]{DISCLAIMER}[/]", highlight=False)
+
+
+def _shown(row: dict, arm: str) -> str:
+    """A measurement of one arm as printed: its clock time and/or its value with the unit."""
+    parts = [row[f"{arm}_clock"]] if row.get(f"{arm}_clock") else []
+    value = row.get(f"{arm}_value")
+    if isinstance(value, bool):
+        parts.append("yes" if value else "no")
+    elif value is not None:
+        parts.append(f"{value:.1f} %" if row["unit"] == "%" else f"{value:.1f} {row['unit']}")
+    return ", ".join(parts) or "—"

@@ -24,7 +24,7 @@ from pineal.plan.itinerary import Airport, Episode, airport
 from pineal.plan.light import STEP_H, Grid, ordinary_light, schedule_from
 from pineal.plan.phase import starting_phase
 from pineal.plan.request import DOSE_RANGE_MG, sleep_window
-from pineal.plan.result import EpisodePlan, Plan, PlanItem, Prediction, StartPhase
+from pineal.plan.result import EpisodePlan, Marker, Plan, PlanItem, Prediction, StartPhase
 from pineal.plan.score import days_to_adapt
 from pineal.simulate import DEFAULT_MODEL, simulate
 from pineal.timeline import format_clock
@@ -151,18 +151,18 @@ def plan_advance(from_window: str, to_window: str, *, near: str = "LHR", start: 
                        params=here.params, entrain=here.y0, record_every=0)
         cbt, dl = np.atleast_2d(res.cbtmin(per_day=False)), np.atleast_2d(res.dlmo(per_day=False))
         return [days_to_adapt(grid, episode, cbt[i], dl[i], here.cbt_to_dlmo_h, (t_on, t_wake), goal.dlmo_local)
-                for i in range(len(progs))], dl
+                for i in range(len(progs))], dl, cbt
 
-    got, dl = run(cands)
+    got, dl, cbt = run(cands)
     model_idx = min(range(1, len(cands)), key=lambda i: (got[i], len(cands[i].doses)))  # the rule competes too
-    best, best_days = cands[model_idx], got[model_idx]
+    best, best_days, best_cbt = cands[model_idx], got[model_idx], cbt[model_idx]
     step = float(best.name.split()[1]) if best.name.startswith("step") else 0.0
     if best.doses and step:  # re-anchor the melatonin on the simulated DLMO of this plan
         anchored = build(best.name + ", re-anchored", stepped(step), step, 3.0,
                          anchor=[d for d in dl[model_idx] if math.isfinite(d)][1:])
-        d2, _ = run([anchored])
+        d2, _, c2 = run([anchored])
         if d2[0] <= best_days:
-            best, best_days = anchored, d2[0]
+            best, best_days, best_cbt = anchored, d2[0], c2[0]
 
     def fin(x):
         return round(float(x), 1) if math.isfinite(x) else None
@@ -202,5 +202,8 @@ def plan_advance(from_window: str, to_window: str, *, near: str = "LHR", start: 
                 episodes=[ep], items=items, dropped=[], notes=[f"target DLMO {format_clock(goal.dlmo_local)} (the "
                                                                 f"model's DLMO for a {to_window} sleeper)"],
                 warnings=warns, melatonin=f"{dose_mg:g} mg where the model places it" if mel_ok else
-                "not part of this plan" + (" (under 18)" if age < 18 else ""), markers=[],
+                "not part of this plan" + (" (under 18)" if age < 18 else ""),
+                markers=[Marker(at=grid.instant(c).astimezone(place.zone), kind="cbtmin", strategy=name)
+                         for name, ev in (("pineal plan", best_cbt), ("no plan", cbt[0])) for c in ev
+                         if math.isfinite(c)],
                 candidates_evaluated=len(cands) + 1, model=DEFAULT_MODEL)

@@ -9,9 +9,11 @@ import numpy as np
 from pineal import params
 from pineal.plan import optimise as opt
 from pineal.plan.light import STEP_H
+from pineal.plan.log import ActivityLog, read_log
 from pineal.plan.programme import Programme, Strategy, build, episode_shift
+from pineal.plan.replan import replan
 from pineal.plan.request import TripRequest
-from pineal.plan.result import EpisodePlan, Marker, Plan, PlanItem, Prediction, StartPhase
+from pineal.plan.result import EpisodePlan, Marker, Plan, PlanItem, Prediction, Replan, StartPhase
 from pineal.plan.score import days_to_adapt
 from pineal.plan.travellers import sample_travellers
 from pineal.simulate import DEFAULT_MODEL
@@ -34,13 +36,17 @@ def _zone_at(eng: opt.Engine, when):
 def items(eng: opt.Engine, prog: Programme) -> list[PlanItem]:
     """Plan items as aware instants in the zone of wherever the traveller is."""
     grid = eng.ctx.grid
+    past = eng.ctx.past
     out: list[PlanItem] = []
 
-    def add(kind, a, b, detail=""):
+    def add(kind, a, b, detail="", lived=""):
         s = grid.instant(a)
         z = _zone_at(eng, s)
+        logged = bool(past is not None and a < past.until_h and b > past.log_start_h)  # lived (gaps: as planned)
+        if logged:
+            detail = f"as logged; {lived}" if lived else "as logged"
         out.append(PlanItem(kind=kind, start=s.astimezone(z), end=grid.instant(b).astimezone(z), zone=z.key,
-                            title=TITLES[kind], detail=detail))
+                            title=TITLES[kind], detail=detail, logged=logged))
 
     for f in eng.it.flights:
         out.append(PlanItem(kind="flight", start=f.depart, end=f.arrive, zone=f.origin.zone.key,
@@ -58,23 +64,43 @@ def items(eng: opt.Engine, prog: Programme) -> list[PlanItem]:
                 lux = float(prog.seek[a:b + 1].max()) if kind == "light_seek" else 0.0
                 detail = (f"outdoors or a light box, about {lux:,.0f} lux" if kind == "light_seek"
                           else "below 10 lux at the eye")
-                add(kind, grid.hours[a], grid.hours[b] + STEP_H, detail)
+                lived = f"about {lux:,.0f} lux" if kind == "light_seek" else ""
+                if past is not None and a < past.asleep.size <= b:  # split at the end of the lived days
+                    k = past.asleep.size
+                    add(kind, grid.hours[a], grid.hours[k], detail, lived)
+                    a = k
+                add(kind, grid.hours[a], grid.hours[b] + STEP_H, detail, lived)
     for t in prog.doses:
         add("melatonin", t, t + STEP_H, f"{prog.dose_mg:g} mg immediate-release; stay awake for a while after, "
             "do not drive")
+    for t, mg in prog.fixed_doses:
+        add("melatonin", t, t + STEP_H, f"{mg:g} mg", f"{mg:g} mg")
     for t in prog.caffeine_cutoffs:
         add("caffeine_cutoff", t, t + STEP_H, "no coffee, tea, cola or energy drinks after this")
     return sorted(out, key=lambda i: (i.start, i.kind))
 
 
-def _band(eng: opt.Engine, strategies: list[Strategy], n: int, seed: int) -> list[list[float]]:
-    """Days to adaptation per episode for each strategy over ``n`` virtual travellers (one batch)."""
-    rows, pk_rows = sample_travellers(n, seed, eng.req.age)
+_ENTRAINED: dict[tuple, np.ndarray] = {}  # virtual travellers entrained at home: (home, day, sleep, n, seed, age)
+
+
+def _population_start(eng: opt.Engine, rows: list[dict], n: int, seed: int) -> np.ndarray:
+    """The virtual travellers' states entrained to the habitual day at home (reused for the same home, day,
+    sleep and population: a re-plan or a second plan from home does not entrain them again)."""
     from pineal.simulate import simulate
 
-    y = simulate(days=2.0, light=eng.phase.habitual, entrain=eng.phase.habitual, params=rows,
-                 record_every=0).y_end
-    progs = [build(eng.ctx, s) for s in strategies]
+    key = (eng.it.home.iata, eng.ctx.grid.t0, eng.ctx.sleep, n, seed, eng.req.age)
+    if key not in _ENTRAINED:
+        if len(_ENTRAINED) > 32:
+            _ENTRAINED.clear()
+        _ENTRAINED[key] = simulate(days=2.0, light=eng.phase.habitual, entrain=eng.phase.habitual, params=rows,
+                                   record_every=0).y_end
+    return _ENTRAINED[key]
+
+
+def _band(eng: opt.Engine, progs: list[Programme], n: int, seed: int) -> list[list[float]]:
+    """Days to adaptation per episode for each programme over ``n`` virtual travellers (one batch)."""
+    rows, pk_rows = sample_travellers(n, seed, eng.req.age)
+    y = _population_start(eng, rows, n, seed)
     batch = [p for p in progs for _ in range(n)]
     res = eng.simulate(batch, params_rows=rows * len(progs), y0=np.tile(y, (len(progs), 1)),
                        pk_rows=np.tile(pk_rows, (len(progs), 1)))
@@ -89,12 +115,46 @@ def _band(eng: opt.Engine, strategies: list[Strategy], n: int, seed: int) -> lis
     return out
 
 
+#: days (averaged over the virtual travellers) by which the rule must beat the model's plan to be issued instead
+ROBUST_MARGIN_D = 0.25
+
+
+def _band_cost(episodes, band: list[list[float]]) -> float:
+    """Mean days to adaptation over the virtual travellers, summed over episodes; a traveller not adapted within
+    a stay counts as the whole stay (its nights + 1)."""
+    return float(sum(np.mean([d if math.isfinite(d) else ep.nights + 1.0 for d in per])
+                     for ep, per in zip(episodes, band, strict=True)))
+
+
+def _replan_result(eng: opt.Engine, info: dict, issued, best) -> Replan:
+    """The ``replan`` block: the lived span, the phase estimate and whether the open days changed."""
+    grid, until = eng.ctx.grid, info["until_h"]
+
+    def open_items(prog):
+        return {(i.kind, i.start, i.end) for i in items(eng, prog) if i.start >= grid.instant(until)}
+
+    def at(h):
+        return None if h is None else grid.instant(h)
+
+    issued_prog = build(eng.ctx, issued.programme.strategy)  # the issued plan with the days as lived
+    return Replan(log_rows=info["rows"], logged_from=grid.instant(info["from_h"]), logged_until=grid.instant(until),
+                  gaps_h=info["gaps_h"], cbtmin_planned=at(info["cbtmin_planned"]),
+                  cbtmin_estimated=at(info["cbtmin_estimated"]), phase_deviation_h=info["deviation_h"],
+                  plan_changed=open_items(issued_prog) != open_items(best.programme), notes=info["notes"])
+
+
 def _finite(x: float) -> float | None:
     return round(float(x), 1) if math.isfinite(x) else None
 
 
-def plan_trip(req: TripRequest) -> tuple[Plan, opt.Engine | None, dict]:
-    """The plan for a trip, the engine (grid, context) and the evaluated programmes for the exports."""
+def plan_trip(req: TripRequest, log=None) -> tuple[Plan, opt.Engine | None, dict]:
+    """The plan for a trip, the engine (grid, context) and the evaluated programmes for the exports.
+
+    ``log``: what the traveller did so far (a :class:`~pineal.plan.log.ActivityLog`, or the path of a CSV log,
+    docs/plan.md "Re-planning"): the days lived are shown as logged, the phase is re-estimated from them and only
+    the days left are re-optimised (``plan.replan``)."""
+    if log is not None and not isinstance(log, ActivityLog):
+        log = read_log(log)
     eng = opt.engine(req)
     p = params.load("plan")
     sp = eng.phase
@@ -113,13 +173,27 @@ def plan_trip(req: TripRequest) -> tuple[Plan, opt.Engine | None, dict]:
                      "for alertness (CDC 2024; Arendt 2009)." if not eps else
                      f"A {max(abs(e.shift_h) for e in eps):g}-h change is small: no plan needed; get daylight in the "
                      "morning after flying east and in the late afternoon after flying west, sleep at local time.")
+        if log is not None:
+            notes.append("The log was not used: this trip has no body-clock plan to re-optimise.")
         plan = Plan(mode=mode, summary=notes[0], home=eng.it.home.label, sleep=req.sleep, starting_phase=start,
                     episodes=[], items=items(eng, prog), dropped=prog.dropped, notes=notes, warnings=eng.warnings,
                     melatonin="not part of this plan", markers=[], candidates_evaluated=0, model=DEFAULT_MODEL)
         return plan, eng, {"pineal plan": prog}
     none, rule, best, by_dir = opt.optimise(eng)
-    bands = _band(eng, [none.programme.strategy, rule.programme.strategy, best.programme.strategy],
-                  req.population, req.seed) if req.population else None
+    replan_info = None
+    if log is not None:
+        issued = best
+        eng, none, rule, best, by_dir, info = replan(eng, issued, log)
+        replan_info = _replan_result(eng, info, issued, best)
+        notes += info["notes"]
+    bands = _band(eng, [none.programme, rule.programme, best.programme], req.population, req.seed) \
+        if req.population else None
+    cost_rule, cost_plan = (_band_cost(eps, bands[j]) for j in (1, 2)) if bands else (0.0, 0.0)
+    if bands and best is not rule and cost_rule + ROBUST_MARGIN_D < cost_plan:
+        notes.append(f"The published rule is issued: the model's best plan for the typical traveller "
+                     f"({cost_plan:.1f} days to adaptation on average over {req.population} virtual travellers) is "
+                     f"less robust than the rule ({cost_rule:.1f} days).")
+        best, bands[2] = rule, bands[1]
     episodes = []
     for k, ep in enumerate(eps):
         d = best.programme.strategy.directions[k]
@@ -147,10 +221,16 @@ def plan_trip(req: TripRequest) -> tuple[Plan, opt.Engine | None, dict]:
     summary = "; ".join(f"{e.place}: {e.direction} {abs(e.body_shift_h):g} h, adapted in "
                         f"{txt(e.predictions[2].days)} (no plan: {txt(e.predictions[0].days)}, "
                         f"rule: {txt(e.predictions[1].days)})" for e in episodes)
+    if replan_info is not None:
+        dev = replan_info.phase_deviation_h
+        summary = (f"Re-planned from the log to {replan_info.logged_until:%Y-%m-%d %H:%M} UTC (body clock "
+                   f"{'not estimated' if dev is None else f'{abs(dev):.1f} h ' + ('later' if dev > 0 else 'earlier')}"
+                   f"{'' if dev is None else ' than planned'}; the rest of the plan "
+                   f"{'changed' if replan_info.plan_changed else 'is unchanged'}). " + summary)
     plan = Plan(mode="plan", summary=summary, home=eng.it.home.label, sleep=req.sleep, starting_phase=start,
                 episodes=episodes, items=items(eng, best.programme), dropped=best.programme.dropped, notes=notes,
                 warnings=eng.warnings, melatonin=eng.melatonin_note, markers=markers,
-                candidates_evaluated=eng.n_evaluated, model=DEFAULT_MODEL)
+                candidates_evaluated=eng.n_evaluated, model=DEFAULT_MODEL, replan=replan_info)
     return plan, eng, {"pineal plan": best.programme, "no plan": none.programme, "published rule": rule.programme}
 
 

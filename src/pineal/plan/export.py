@@ -9,20 +9,25 @@ import numpy as np
 
 from pineal.plan.light import STEP_H, Grid
 from pineal.plan.programme import Programme
-from pineal.plan.result import DISCLAIMER, Plan
+from pineal.plan.result import DISCLAIMER, Plan, PlanItem
 
 ALARM_BEFORE = {"melatonin": 10, "light_seek": 10, "sleep": 30, "nap": 5, "light_avoid": 10}
 
 
-def to_ics(plan: Plan) -> bytes:
+def to_ics(plan: Plan, name: str = "pineal jet-lag plan") -> bytes:
     """Every item an event in UTC (the zone is in the description); alarms before the actionable ones."""
+    return items_ics(plan.items, name)
+
+
+def items_ics(items: list[PlanItem], name: str) -> bytes:
+    """Plan items as an iCalendar (one event each, with the disclaimer; alarms before the actionable ones)."""
     from icalendar import Alarm, Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//pineal//plan//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "pineal jet-lag plan")
-    for k, it in enumerate(plan.items):
+    cal.add("x-wr-calname", name)
+    for k, it in enumerate(items):
         ev = Event()
         ev.add("uid", f"pineal-{k}-{it.kind}-{it.start:%Y%m%dT%H%M}@pineal")
         ev.add("summary", it.title)
@@ -30,7 +35,7 @@ def to_ics(plan: Plan) -> bytes:
         ev.add("dtend", it.end if it.end > it.start else it.start + timedelta(minutes=15))
         ev.add("dtstamp", it.start)
         ev.add("description", f"{it.detail}\nLocal zone: {it.zone}\n{DISCLAIMER}")
-        if it.kind in ALARM_BEFORE:
+        if it.kind in ALARM_BEFORE and not it.logged:  # a logged day is history: no alarm
             al = Alarm()
             al.add("action", "DISPLAY")
             al.add("description", it.title)
@@ -73,9 +78,8 @@ def to_protocol_toml(plan: Plan, prog: Programme, grid: Grid, habitual: tuple[st
     for s, e, _ in prog.sleeps:
         if e - s >= STEP_H and s >= 0:
             lines += ["[[sleep]]", f'start = "{_hhmm(s)}"', f'end = "{_hhmm(e)}"', f"days = {int(s // 24) + 1}", ""]
-    for t in prog.doses:
-        lines += ["[[dose]]", f'amount = "{prog.dose_mg:g} mg"', f'time = "{_hhmm(t)}"',
-                  f"days = {int(t // 24) + 1}", ""]
+    for t, mg in sorted([(t, prog.dose_mg) for t in prog.doses] + list(prog.fixed_doses)):
+        lines += ["[[dose]]", f'amount = "{mg:g} mg"', f'time = "{_hhmm(t)}"', f"days = {int(t // 24) + 1}", ""]
     for d in range(1, days + 1):
         lines += ["[[measure]]", 'marker = "cbtmin"', f"day = {d}", 'definition = "phase"', ""]
     return "\n".join(lines)

@@ -9,7 +9,7 @@ outside → indoor light only), cabin light in flight, darkness asleep. Plan ite
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -29,6 +29,7 @@ class Grid:
     in_flight: np.ndarray  # (K,) bool
     local_h: np.ndarray  # (K,) clock hour where the traveller is (departure zone's clock in flight)
     daylight: np.ndarray  # (K,) outdoor lux where the traveller is (0 in flight)
+    _hours_of: dict = field(default_factory=dict, repr=False)  # model_h memo (plans ask for the same instants)
 
     @property
     def size(self) -> int:
@@ -41,7 +42,10 @@ class Grid:
         return self.t0 + timedelta(hours=float(h))
 
     def model_h(self, when: datetime) -> float:
-        return (when.astimezone(UTC) - self.t0) / timedelta(hours=1)
+        h = self._hours_of.get(when)
+        if h is None:
+            h = self._hours_of[when] = (when.astimezone(UTC) - self.t0) / timedelta(hours=1)
+        return h
 
 
 def make_grid(it: Itinerary, start: datetime, end: datetime) -> Grid:

@@ -36,13 +36,15 @@ class Strategy:
     light_offset_h: float = 0.0
     melatonin_offset_h: float | None = None  # advance: hours before planned DLMO; delay: after
     anchor: tuple[float, ...] | None = None  # simulated CBTmin events (model hours) to place windows on
+    lag_h: float = 0.0  # re-planning: the estimated clock is this much later than planned (h) when the log ends
 
     def label(self) -> str:
         if self.kind != "model":
             return self.kind
         mel = "none" if self.melatonin_offset_h is None else f"{self.melatonin_offset_h:+g} h"
         return (f"dir {self.directions}, prep {self.prep_days} d, {self.rate_post:g} h/d, "
-                f"light {self.light_offset_h:+g} h, melatonin {mel}{', re-anchored' if self.anchor else ''}")
+                f"light {self.light_offset_h:+g} h, melatonin {mel}{', re-anchored' if self.anchor else ''}"
+                f"{f', lag {self.lag_h:+g} h' if self.lag_h else ''}")
 
 
 @dataclass
@@ -57,12 +59,17 @@ class Programme:
     caffeine_cutoffs: list[float] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     main_wakes: list[float] = field(default_factory=list)
+    fixed_doses: list[tuple[float, float]] = field(default_factory=list)  # (model hour, mg) already taken
+    lux_override: np.ndarray | None = None  # measured lux of the days lived (NaN: not measured)
 
     def lux(self, grid: Grid) -> np.ndarray:
         p = params.load("plan")
         lux = ordinary_light(grid, self.asleep, self.main_wakes)
         lux = np.where(self.seek > 0, np.maximum(lux, self.seek), lux)
-        return np.where(self.avoid & ~self.asleep, np.minimum(lux, p["dim_lux"]), lux)
+        lux = np.where(self.avoid & ~self.asleep, np.minimum(lux, p["dim_lux"]), lux)
+        if self.lux_override is not None:
+            lux = np.where(np.isfinite(self.lux_override), self.lux_override, lux)
+        return lux
 
     def schedule(self, grid: Grid):
         return schedule_from(grid, self.lux(grid), self.asleep)
@@ -81,6 +88,12 @@ class Context:
     plane_sleep: bool
     caffeine: bool
     drive_after_arrival: bool
+    past: object | None = None  # re-planning: the days lived (``plan.replan.Past``), fixed for every candidate
+
+    @property
+    def until_h(self) -> float:
+        """Model hour from which the plan is still open (the end of the log when re-planning)."""
+        return self.past.until_h if self.past is not None else -math.inf
 
     def h(self, when: datetime) -> float:
         return self.grid.model_h(when)
@@ -120,20 +133,20 @@ def episode_shift(ep: Episode, direction: int) -> float:
     return s if s < 0 else s - 24.0
 
 
-def planned_shift(ctx: Context, st: Strategy, h: float) -> float:
-    """The plan's intended cumulative body-clock shift (h, advance positive) at model hour ``h``."""
-    total = 0.0
-    for ep, d in zip(ctx.it.episodes, st.directions, strict=False):
+def planned_shift(ctx: Context, st: Strategy, h):
+    """The plan's intended cumulative body-clock shift (h, advance positive) at model hour(s) ``h``."""
+    h = np.asarray(h, dtype=float)
+    total = np.zeros_like(h)
+    for k, (ep, d) in enumerate(zip(ctx.it.episodes, st.directions, strict=False)):
         need = episode_shift(ep, d)
         dep = ctx.h(ep.prep_until)
         prep_start = dep - 24.0 * st.prep_days
-        prog = 0.0
-        if h > prep_start:
-            prog += rates(d) * min(h - prep_start, dep - prep_start) / 24.0
-        if h > dep:
-            prog += st.rate_post * (h - dep) / 24.0
-        total += math.copysign(min(abs(need), prog), need)
-    return total
+        prog = (rates(d) * np.clip(h - prep_start, 0.0, dep - prep_start) + st.rate_post * np.maximum(h - dep, 0.0)) \
+            / 24.0
+        if st.lag_h and k == ctx.past.episode:  # behind (or ahead of) the plan when the log ends: catch up
+            prog = np.where(h >= ctx.until_h, np.maximum(0.0, prog - d * st.lag_h), prog)
+        total += np.copysign(np.minimum(abs(need), prog), need)
+    return float(total) if total.ndim == 0 else total
 
 
 def _sleep_plan(ctx: Context, st: Strategy) -> tuple[list[tuple[float, float, str]], list[str], list[float]]:
@@ -221,12 +234,8 @@ def _cbt_events(ctx: Context, st: Strategy) -> list[float]:
     """CBTmin instants the windows are placed on: simulated (anchor) or planned (habitual + planned shift)."""
     if st.anchor:
         return [float(x) for x in st.anchor]
-    out, end = [], ctx.grid.hours[-1]
-    c = ctx.cbtmin_h
-    while c < end + 24:
-        out.append(c - planned_shift(ctx, st, c))
-        c += 24.0
-    return out
+    cs = ctx.cbtmin_h + 24.0 * np.arange(math.ceil((ctx.grid.hours[-1] + 24.0 - ctx.cbtmin_h) / 24.0))
+    return list(cs - planned_shift(ctx, st, cs))
 
 
 def build(ctx: Context, st: Strategy) -> Programme:
@@ -253,12 +262,14 @@ def build(ctx: Context, st: Strategy) -> Programme:
         need = episode_shift(ep, d)
         dep, start = ctx.h(ep.prep_until), ctx.h(ep.start)
         t_from = spans[k]
+        t_open = max(t_from, ctx.until_h)  # nothing is placed in the days already lived
         end = min(ctx.h(ep.end), spans[k + 1]) if k + 1 < len(spans) else ctx.h(ep.end)
-        for c in _cbt_events(ctx, st) if st.kind == "model" else []:
+        events = np.array(_cbt_events(ctx, st) if st.kind == "model" else [])
+        done = np.abs(planned_shift(ctx, st, events) - planned_shift(ctx, st, t_from - 1e-6))
+        for c, got in zip(events, done, strict=True):
             if not (t_from <= c < end):
                 continue
-            done = abs(planned_shift(ctx, st, c) - planned_shift(ctx, st, t_from - 1e-6))
-            if st.anchor is None and done >= abs(need) - 1e-6 and c > start + 24:
+            if st.anchor is None and got >= abs(need) - 1e-6 and c > start + 24:
                 continue
             if d > 0:
                 seek = (c + st.light_offset_h, c + st.light_offset_h + p["seek_hours"])
@@ -266,20 +277,20 @@ def build(ctx: Context, st: Strategy) -> Programme:
             else:
                 seek = (c - st.light_offset_h - p["seek_hours"], c - st.light_offset_h)
                 avoid = (c, c + p["avoid_hours"])
-            _place_light(ctx, prog, seek, avoid, awake, bright, t_from, dep, start)
+            _place_light(ctx, prog, seek, avoid, awake, bright, t_open, dep, start)
             if st.melatonin_offset_h is not None and ctx.melatonin_ok:
                 dl = c - ctx.cbt_to_dlmo_h
                 t = _round(dl - st.melatonin_offset_h if d > 0 else dl + st.melatonin_offset_h)
-                _place_dose(ctx, prog, t, awake, t_from, dep, start)
+                _place_dose(ctx, prog, t, awake, t_open, dep, start)
         if st.kind == "rule":
-            _rule_items(ctx, prog, ep, d, awake, bright, t_from, dep, start, end, need)
+            _rule_items(ctx, prog, ep, d, awake, bright, t_open, dep, start, end, need, t_from)
     if ctx.caffeine:
         for s, _, k in sleeps:
             if k == "sleep" and s - 8.0 > grid.hours[0] + 24.0:
                 cut = _round(s - (8.0 if (st.directions or (1,))[0] > 0 else 6.0))
-                if awake[min(grid.index(cut), grid.size - 1)]:
+                if awake[min(grid.index(cut), grid.size - 1)] and cut >= ctx.until_h:
                     prog.caffeine_cutoffs.append(cut)
-    return prog
+    return ctx.past.apply(prog, grid) if ctx.past is not None else prog
 
 
 def _allowed_time(ctx: Context, t: float, t_from: float, dep: float, start: float) -> str | None:
@@ -300,7 +311,6 @@ def _allowed_mask(ctx: Context, t_from: float, dep: float, start: float) -> np.n
 def _place_light(ctx, prog, seek, avoid, awake, bright, t_from, dep, start):
     p = params.load("plan")
     grid = ctx.grid
-    window = _local_text(ctx, seek[0])
     allowed = _allowed_mask(ctx, t_from, dep, start)
     inside = _mask(grid, *seek)
     m = inside & awake & allowed
@@ -316,7 +326,7 @@ def _place_light(ctx, prog, seek, avoid, awake, bright, t_from, dep, start):
         else:
             why = "no daylight then and no light box"
         if why != "before the plan starts":
-            prog.dropped.append(f"seek-light window from {window} dropped: {why}")
+            prog.dropped.append(f"seek-light window from {_local_text(ctx, seek[0])} dropped: {why}")
     else:
         prog.seek = np.where(usable, np.maximum(prog.seek, level), prog.seek)
     prog.avoid |= _mask(grid, *avoid) & awake & allowed & (prog.seek == 0)
@@ -334,7 +344,6 @@ def _place_dose(ctx, prog, t, awake, t_from, dep, start):
     p = params.load("plan")
     grid = ctx.grid
     k = grid.index(t)
-    when = _local_text(ctx, t)
     if k >= grid.size or k < 0:
         return
     why = _allowed_time(ctx, t, t_from, dep, start)
@@ -347,20 +356,23 @@ def _place_dose(ctx, prog, t, awake, t_from, dep, start):
             a = ctx.h(f.arrive)
             if a - p["no_melatonin_before_drive_h"] <= t <= a + p["arrival_hours"]:
                 why = "in the hours before driving"
+    if why and t < ctx.until_h:
+        return  # a day already lived (re-planning): nothing to place or report
     if why:
-        prog.dropped.append(f"melatonin at {when} dropped: {why}")
+        prog.dropped.append(f"melatonin at {_local_text(ctx, t)} dropped: {why}")
     elif not prog.doses or t - prog.doses[-1] >= 12.0:
         prog.doses.append(t)
 
 
-def _rule_items(ctx, prog, ep, d, awake, bright, t_from, dep, start, end, need):
+def _rule_items(ctx, prog, ep, d, awake, bright, t_from, dep, start, end, need, t_plan=None):
     """Eastman–Burgess / CDC rule: light on waking (advance) or before bed (delay), 0.5 mg 5 h before bedtime
     (advance), moving with the sleep schedule; no model."""
     p = params.load("plan")
     n_days = math.ceil(abs(need) / rates(d))
     used = 0
+    t_plan = t_from if t_plan is None else t_plan  # the rule's days count from its own start, lived or not
     for s, e, k in prog.sleeps:
-        if k != "sleep" or e < t_from or s >= end or used >= n_days + prog.strategy.prep_days:
+        if k != "sleep" or e < t_plan or s >= end or used >= n_days + prog.strategy.prep_days:
             continue
         used += 1
         if d > 0:  # intermittent bright light on waking: 4 x 30 min in the first 3.5 h

@@ -29,6 +29,22 @@ _WINDOW = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @classmethod
+    def build(cls, data: dict, source: str = "trip") -> _Strict:
+        """Validate a dict (CLI flags, a TOML file, a JSON body); errors become one InputError."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or source
+            allowed = first["msg"].removeprefix("Value error, ")
+            if first["type"] == "extra_forbidden":
+                allowed = "a known key (see docs/plan.md)"
+            value = first.get("input")
+            raise InputError(f"{source}: {where}", "{...}" if isinstance(value, dict) else value, allowed) from None
+        except InputError as err:
+            raise InputError(f"{source}: {err.field}", err.value, err.allowed, err.reason) from None
+
 
 class Leg(_Strict):
     """One flight: IATA codes and local departure/arrival times ('YYYY-MM-DD HH:MM' at each airport)."""
@@ -127,22 +143,6 @@ class TripRequest(_Strict):
         return sleep_window(self.sleep)
 
     @classmethod
-    def build(cls, data: dict, source: str = "trip") -> TripRequest:
-        """Validate a dict (CLI flags, a TOML file, a JSON body); errors become one InputError."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as err:
-            first = err.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or source
-            allowed = first["msg"].removeprefix("Value error, ")
-            if first["type"] == "extra_forbidden":
-                allowed = "a known key (see docs/plan.md)"
-            value = first.get("input")
-            raise InputError(f"{source}: {where}", "{...}" if isinstance(value, dict) else value, allowed) from None
-        except InputError as err:
-            raise InputError(f"{source}: {err.field}", err.value, err.allowed, err.reason) from None
-
-    @classmethod
     def from_toml(cls, path: str | Path) -> TripRequest:
         """A trip file: top-level keys as the fields, ``[[legs]]`` tables or ``legs = ["JFK ... LHR ..."]``."""
         p = Path(path)
@@ -153,3 +153,40 @@ class TripRequest(_Strict):
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise InputError("trip", str(path), f"a valid TOML file ({err})") from None
         return cls.build(data, source=p.name)
+
+
+#: a roster sent as text (CSV lines or an .ics calendar): at most this many characters
+MAX_ROSTER_CHARS = 200_000
+
+
+class AdvanceRequest(_Strict):
+    """A gradual advance of late sleep (``pineal plan advance``; docs/plan.md): the same fields as the CLI's flags."""
+
+    from_window: Annotated[str, Field(alias="from", description="current sleep, 'HH:MM-HH:MM'")]
+    to_window: Annotated[str, Field(alias="to", description="target sleep, 'HH:MM-HH:MM'")]
+    near: str = "LHR"
+    start: str | None = None
+    melatonin: bool = True
+    dose_mg: Annotated[float, Field(ge=DOSE_RANGE_MG[0], le=DOSE_RANGE_MG[1])] = 0.5
+    light_box_lux: Annotated[float | None, Field(ge=1000, le=12000)] = None
+    age: Annotated[float, Field(ge=0, le=120)] = 30.0
+    days: Annotated[int, Field(ge=7, le=42)] = 28
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def kwargs(self) -> dict:
+        """Keyword arguments of :func:`pineal.plan.advance.plan_advance`."""
+        return {"from_window": self.from_window, "to_window": self.to_window, **self.model_dump(
+            exclude={"from_window", "to_window"})}
+
+
+class ShiftsRequest(_Strict):
+    """Night work (``pineal plan shifts ROSTER``): the roster as text, CSV lines 'YYYY-MM-DD HH:MM,YYYY-MM-DD HH:MM'
+    (local start,end) or an .ics calendar."""
+
+    roster: Annotated[str, Field(min_length=1, max_length=MAX_ROSTER_CHARS)]
+    near: str = "LHR"
+    sleep: str = "23:00-07:00"
+    light_box_lux: Annotated[float, Field(ge=1000, le=12000)] = 4000.0
+    age: Annotated[float, Field(ge=0, le=120)] = 30.0
+    population: Annotated[int, Field(ge=0, le=200)] = 12
+    seed: int = 0

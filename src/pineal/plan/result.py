@@ -28,6 +28,7 @@ class PlanItem(_Out):
     zone: str
     title: str
     detail: str = ""
+    logged: bool = False  # re-planning: a day already lived, shown as logged (not planned)
 
 
 class Prediction(_Out):
@@ -69,6 +70,20 @@ class StartPhase(_Out):
     source: str
 
 
+class Replan(_Out):
+    """What a log (``--log``) changed: the days lived, the re-estimated phase and whether the rest changed."""
+
+    log_rows: int
+    logged_from: datetime
+    logged_until: datetime  # items before this instant are the lived days; after it, the re-optimised plan
+    gaps_h: float
+    cbtmin_planned: datetime | None  # the issued plan's first CBTmin after the end of the log
+    cbtmin_estimated: datetime | None  # the same CBTmin with the days as lived
+    phase_deviation_h: float | None  # estimated − planned; > 0: the body clock is later than planned
+    plan_changed: bool
+    notes: list[str]
+
+
 class Plan(_Out):
     schema_version: int = SCHEMA_VERSION
     mode: Literal["plan", "home_time", "tips"]
@@ -86,3 +101,4 @@ class Plan(_Out):
     candidates_evaluated: int
     model: str
     disclaimer: str = DISCLAIMER
+    replan: Replan | None = None

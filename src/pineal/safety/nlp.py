@@ -105,6 +105,14 @@ def pipeline():
 MAX_SENTENCE = 2000
 
 
+def spacy_safe(text: str) -> str:
+    """``text`` with unpaired surrogate code points (not encodable as UTF-8, which spaCy requires) replaced by
+    U+FFFD, one character for one, so character offsets stay those of the original text."""
+    from pineal.safety.text import SURROGATE
+
+    return SURROGATE.sub("\ufffd", text)
+
+
 class Parsed:
     """One text: its sentences, and ConText modifiers for any character spans in it.
 
@@ -114,7 +122,7 @@ class Parsed:
     def __init__(self, text: str):
         nlp = pipeline()
         self.text = text
-        doc = nlp.make_doc(text)
+        doc = nlp.make_doc(spacy_safe(text))
         for name in ("sentencizer", "pineal_line_breaks"):
             doc = nlp.get_pipe(name)(doc)
         self.sentences: list[Sentence] = []
@@ -155,7 +163,7 @@ def _sentence_modifiers(text: str, spans: list[tuple[int, int]]) -> list[Modifie
 
     nlp = pipeline()
     context = nlp.get_pipe("medspacy_context")
-    doc = nlp.make_doc(text)
+    doc = nlp.make_doc(spacy_safe(text))
     if len(doc):
         doc[0].is_sent_start = True  # one sentence
         for tok in doc[1:]:

@@ -45,6 +45,10 @@ def normalise(text: str) -> str:
             .replace("\u00a0", " "))
 
 
+#: unpaired surrogate code points: possible in a Python str or a JSON escape, not encodable as UTF-8
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def validate(text, field: str = "text") -> str:
     """The text, or InputError if it is not non-empty, readable, at most MAX_BYTES."""
     if isinstance(text, bytes):
@@ -57,6 +61,10 @@ def validate(text, field: str = "text") -> str:
         raise InputError(field, text[:20], TEXT_ALLOWED, "empty")
     if "\x00" in text:
         raise InputError(field, "binary data", TEXT_ALLOWED, "contains NUL bytes, so it is not text")
+    bad = SURROGATE.search(text)
+    if bad is not None:
+        raise InputError(field, f"character {bad.start()}: U+{ord(bad.group()):04X}", TEXT_ALLOWED,
+                         "an unpaired surrogate code point, so it is not valid Unicode text")
     return text
 
 

@@ -4,7 +4,7 @@ Workers are forked from a forkserver that imported and ran ``pineal.web.jobs.war
 in memory across ``fork``), so every worker, including a replacement, starts warm. A job that overruns its budget
 has its worker killed (the work stops) and a fresh one forked in its place; the caller gets ``BudgetExceeded``.
 The event loop never blocks: it waits on the worker's pipe with ``add_reader``. Waiting claim checks get a free worker
-first (the rest in arrival order), and the heavy kinds (simulate, validate) leave one worker free for the others.
+first (the rest in arrival order), and the heavy kinds (simulate, validate, plan) leave one worker free for the others.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ WORKER_ENV = {"NUMBA_THREADING_LAYER": "workqueue", "NUMBA_NUM_THREADS": "1", "O
 #: them too starved protocol runs behind a stream of doses); heavy jobs may hold all workers but one, so a slow
 #: request never blocks the fast ones
 PRIORITY = {"check": 0}
-HEAVY = frozenset({"simulate", "validate"})
+HEAVY = frozenset({"simulate", "validate", "plan", "advance", "shifts"})  # a plan takes 0.3-3 s
 
 
 class BudgetExceeded(Exception):
