@@ -39,6 +39,7 @@ from pathlib import Path
 import numba as nb
 import numpy as np
 
+from pineal import libm, vmath
 from pineal.errors import InputError
 from pineal.lanes import lane
 from pineal.markers import (
@@ -193,28 +194,23 @@ def _batch(y, p, tb, ub, nbk, period, t0, dt, n_steps, mkind, midx, mlevel, mmin
 # whose sub-steps are done takes steps of length 0 (which leave it unchanged) while the others finish.
 
 BLOCK = 256  # subjects per vectorised block (~70 kB of state and stages for the 6-state system model)
+VECTOR_MIN = 16  # fewer subjects run on the per-subject kernel (libm, already as fast per subject, no lanes idle)
 
 
 def _vrk4(ts, hs, y, a, p, k1, k2, k3, k4, yt):
     ns = y.shape[0]
     nl = y.shape[1]
-    for s in range(nl):
-        rhs(ts[s], lane(y, s), lane(a, s), lane(p, s), lane(k1, s))
-    for i in range(ns):
+    for st in range(4):  # one call site of rhs (inlined once, not four times: a quarter of the compile time)
+        src = y if st == 0 else yt
+        kst = k1 if st == 0 else (k2 if st == 1 else (k3 if st == 2 else k4))
+        c = 0.0 if st == 0 else (1.0 if st == 3 else 0.5)
         for s in range(nl):
-            yt[i, s] = y[i, s] + 0.5 * hs[s] * k1[i, s]
-    for s in range(nl):
-        rhs(ts[s] + 0.5 * hs[s], lane(yt, s), lane(a, s), lane(p, s), lane(k2, s))
-    for i in range(ns):
-        for s in range(nl):
-            yt[i, s] = y[i, s] + 0.5 * hs[s] * k2[i, s]
-    for s in range(nl):
-        rhs(ts[s] + 0.5 * hs[s], lane(yt, s), lane(a, s), lane(p, s), lane(k3, s))
-    for i in range(ns):
-        for s in range(nl):
-            yt[i, s] = y[i, s] + hs[s] * k3[i, s]
-    for s in range(nl):
-        rhs(ts[s] + hs[s], lane(yt, s), lane(a, s), lane(p, s), lane(k4, s))
+            rhs(ts[s] + c * hs[s], lane(src, s), lane(a, s), lane(p, s), lane(kst, s))
+        if st < 3:
+            cn = 1.0 if st == 2 else 0.5
+            for i in range(ns):
+                for s in range(nl):
+                    yt[i, s] = y[i, s] + cn * hs[s] * kst[i, s]
     for i in range(ns):
         for s in range(nl):
             y[i, s] += hs[s] / 6.0 * (k1[i, s] + 2.0 * k2[i, s] + 2.0 * k3[i, s] + k4[i, s])
@@ -375,7 +371,8 @@ def _sources_hash(mdl: ClockModel) -> str:
     own files."""
     import inspect
 
-    files = {_PACKAGE / "solver.py", _PACKAGE / "markers.py", _PACKAGE / "vmath.py", _PACKAGE / "lanes.py",
+    files = {_PACKAGE / "solver.py", _PACKAGE / "markers.py", _PACKAGE / "vmath.py", _PACKAGE / "libm.py",
+             _PACKAGE / "lanes.py",
              *(_PACKAGE / "models").rglob("*.py")}
     for fn in (mdl.rhs, mdl.prepare, mdl.project):
         files.add(Path(inspect.getfile(getattr(fn, "py_func", fn))).resolve())
@@ -395,6 +392,44 @@ def _specialise(template, name: str, env: dict):
     return f
 
 
+_VMATH: dict[int, object] = {}  # id(original) -> its copy computing with vmath (one per process)
+
+
+def _with_vmath(obj):
+    """``obj`` — a numba function or a module of pineal's — as it would be with :mod:`pineal.vmath` bound where
+    its code (or any pineal function it calls, recursively) uses :mod:`pineal.libm`: the model functions the
+    vectorised kernel compiles. The models' source stays the one written with libm; copies are not cached on
+    their own (the kernel that inlines them is)."""
+    if obj is libm:
+        return vmath
+    if id(obj) in _VMATH:
+        return _VMATH[id(obj)]
+    out = obj
+    if isinstance(obj, types.ModuleType) and obj.__name__.startswith("pineal.") and obj is not vmath:
+        out = types.ModuleType(obj.__name__, obj.__doc__)
+        _VMATH[id(obj)] = out  # before recursing: modules may refer to each other
+        for k, v in vars(obj).items():
+            setattr(out, k, _with_vmath(v) if isinstance(v, nb.core.dispatcher.Dispatcher) else v)
+        if all(getattr(out, k) is v for k, v in vars(obj).items()):
+            out = obj  # nothing in it computes with libm
+    elif isinstance(obj, nb.core.dispatcher.Dispatcher) and obj.py_func.__module__.startswith("pineal."):
+        py = obj.py_func
+        env = {}
+        for name in py.__code__.co_names:
+            v = py.__globals__.get(name)
+            if v is libm or isinstance(v, (types.ModuleType, nb.core.dispatcher.Dispatcher)):
+                w = _with_vmath(v)
+                if w is not v:
+                    env[name] = w
+        if env:
+            f = types.FunctionType(py.__code__, {**py.__globals__, **env}, py.__name__, py.__defaults__,
+                                   py.__closure__)
+            f.__qualname__, f.__module__, f.__doc__ = py.__qualname__, py.__module__, py.__doc__
+            out = nb.njit(**{k: v for k, v in obj.targetoptions.items() if k != "nopython"})(f)
+    _VMATH[id(obj)] = out
+    return out
+
+
 def kernel(model: str | ClockModel):
     """The compiled batch kernel for ``model`` (loaded from numba's disk cache when an earlier process built it)."""
     mdl = get(model)
@@ -403,9 +438,8 @@ def kernel(model: str | ClockModel):
         tag = "".join(c if c.isalnum() else "_" for c in mdl.name) + "_" + _sources_hash(mdl)
         env = {"rhs": mdl.rhs, "prepare": mdl.prepare, "project": mdl.project}
         env["_rk4"] = nb.njit(inline="always")(_specialise(_rk4, f"_rk4_{tag}", env))
-        env["_one"] = nb.njit(error_model="numpy")(_specialise(_one, f"_one_{tag}", env))
-        _KERNELS[key] = nb.njit(cache=True, parallel=True, error_model="numpy")(
-            _specialise(_batch, f"_batch_{tag}", env))
+        env["_one"] = nb.njit(_specialise(_one, f"_one_{tag}", env))
+        _KERNELS[key] = nb.njit(cache=True, parallel=True)(_specialise(_batch, f"_batch_{tag}", env))
     return _KERNELS[key]
 
 
@@ -415,7 +449,7 @@ def vector_kernel(model: str | ClockModel):
     key = ("vector", mdl.name, mdl.rhs, mdl.prepare, mdl.project)
     if key not in _KERNELS:
         tag = "".join(c if c.isalnum() else "_" for c in mdl.name) + "_" + _sources_hash(mdl)
-        env = {"rhs": mdl.rhs, "prepare": mdl.prepare, "project": mdl.project}
+        env = {"rhs": _with_vmath(mdl.rhs), "prepare": mdl.prepare, "project": mdl.project}
         env["_vrk4"] = nb.njit(inline="always", error_model="numpy")(_specialise(_vrk4, f"_vrk4_{tag}", env))
         env["_vblock"] = nb.njit(error_model="numpy")(_specialise(_vblock, f"_vblock_{tag}", env))
         _KERNELS[key] = nb.njit(cache=True, parallel=True, error_model="numpy")(
@@ -471,14 +505,15 @@ def shared_grid(batch: ScheduleBatch) -> bool:
 
 def integrate(model: str | ClockModel, light: Schedule | ScheduleBatch | list[Schedule], y0: np.ndarray,
               p: np.ndarray, hours: float, dt: float = 0.1, t0: float = 0.0, record_every: int | None = None,
-              cbt_offset: float | np.ndarray = 0.0, levels=(10.0,), vectorise: bool = True) -> Run:
+              cbt_offset: float | np.ndarray = 0.0, levels=(10.0,), vectorise: bool | None = None) -> Run:
     """Integrate ``hours`` from ``t0``; y0 (S, n_state) or (n_state,); p (S or 1, n_params).
 
     ``levels``: plasma melatonin thresholds (pg/mL) whose crossings are recorded, for a model with melatonin.
-    ``vectorise``: schedules on one shared breakpoint grid (one schedule, or per-subject values on the same
-    breakpoints, as :func:`pineal.schedule.series_batch` makes) run on the vectorised kernel (subjects as the
-    inner loop); False forces the per-subject kernel, which schedules with different breakpoints always use.
-    Both give the same numbers (tests/scale/test_vector_kernel.py).
+    ``vectorise``: None (default) runs batches of at least ``VECTOR_MIN`` subjects whose schedules share one
+    breakpoint grid (one schedule, or per-subject values on the same breakpoints, as
+    :func:`pineal.schedule.series_batch` makes) on the vectorised kernel (subjects as the inner loop), and
+    everything else on the per-subject kernel; True uses the vectorised kernel whenever the grid is shared,
+    False never. Both give the same numbers within 1e-6 (tests/scale/test_vector_kernel.py).
     """
     mdl = get(model)
     dt = check_dt(dt)
@@ -513,7 +548,7 @@ def integrate(model: str | ClockModel, light: Schedule | ScheduleBatch | list[Sc
     off = np.full((n_sub, lv.size, max_levels), np.nan)
     non = np.zeros((n_sub, lv.size), dtype=np.int64)
     noff = np.zeros((n_sub, lv.size), dtype=np.int64)
-    if vectorise and shared_grid(batch):
+    if (vectorise or (vectorise is None and n_sub >= VECTOR_MIN)) and shared_grid(batch):
         run_kernel, times, vals, counts = vector_kernel(mdl), batch.times[0], batch.values, int(batch.counts[0])
     else:
         run_kernel, times, vals, counts = kernel(mdl), batch.times, batch.values, batch.counts

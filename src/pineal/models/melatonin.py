@@ -27,7 +27,7 @@ import math
 
 import numba as nb
 
-from pineal import vmath
+from pineal import libm
 
 TWO_PI = 2.0 * math.pi
 
@@ -35,10 +35,10 @@ TWO_PI = 2.0 * math.pi
 @nb.njit(cache=True, inline="always")
 def synthesis(psi, a, psi_on, window, delta, ramp_norm, r_off):
     """Pineal synthesis rate A(ψ) (pg/mL/h) in the window [ψ_on, ψ_on + w), decaying after ψ_off."""
-    x = vmath.mod(psi - psi_on, TWO_PI)
+    x = libm.mod(psi - psi_on, TWO_PI)
     if x < window:
-        return a * (1.0 - vmath.exp(-delta * x)) / ramp_norm
-    return a * vmath.exp(-r_off * (x - window))
+        return a * (1.0 - libm.exp(-delta * x)) / ramp_norm
+    return a * libm.exp(-r_off * (x - window))
 
 
 @nb.njit(cache=True, inline="always")

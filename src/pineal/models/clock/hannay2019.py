@@ -17,7 +17,7 @@ import math
 import numba as nb
 import numpy as np
 
-from pineal import vmath
+from pineal import libm
 from pineal.models.clock import MARKER_PHASE, ClockModel
 from pineal.models.clock.light import alpha_hill, dn_dt, drive
 
@@ -50,7 +50,7 @@ def harmonic_forcing(b, r, psi, a1h, c1, s1, a2h, c2, s2, sig):
     ``a1h`` = A₁/2, ``c1``/``s1`` = cos/sin β₁, likewise for the second harmonic; ``sig`` the direct phase term.
     Written once: light uses it with (A₁, β_L1, A₂, β_L2, σ), melatonin (models/coupling.py) with its own set.
     """
-    s, c = vmath.sincos(psi)
+    s, c = libm.sincos(psi)
     c2x = c * c - s * s
     s2x = 2.0 * s * c
     cos1 = c * c1 - s * s1  # cos(ψ + β1)

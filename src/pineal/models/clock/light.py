@@ -11,7 +11,7 @@ import math
 
 import numba as nb
 
-from pineal import vmath
+from pineal import libm
 
 
 @nb.njit(cache=True, inline="always")
@@ -62,7 +62,7 @@ def lux_from_alpha_hill(alpha, alpha0, i0, p):
     """The illuminance behind Hannay's α(I) = α₀ I^p/(I^p + I₀) (its exact inverse; 0 for α ≤ 0)."""
     if alpha <= 0.0:
         return 0.0
-    return vmath.pow(i0 * alpha / (alpha0 - alpha), 1.0 / p)
+    return libm.pow(i0 * alpha / (alpha0 - alpha), 1.0 / p)
 
 
 @nb.njit(cache=True, inline="always")
@@ -73,8 +73,8 @@ def nonphotic(r, psi, sleep, rho):
     dx/dt as in St Hilaire 2007; σ counts as 0 (awake) inside the wake-maintenance zone, 16.5-21 h after CBTmin
     measured on the oscillator's own phase (pitfall P10). Returns (dR, dψ) = (cos ψ N, −sin ψ N / R).
     """
-    ct = vmath.mod(psi - math.pi, 2.0 * math.pi) * 12.0 / math.pi
+    ct = libm.mod(psi - math.pi, 2.0 * math.pi) * 12.0 / math.pi
     s = 0.0 if 16.5 < ct < 21.0 else sleep
-    sn, c = vmath.sincos(psi)
-    n = math.pi / 12.0 * rho * (1.0 / 3.0 - s) * (1.0 - vmath.tanh(10.0 * r * c))
+    sn, c = libm.sincos(psi)
+    n = math.pi / 12.0 * rho * (1.0 / 3.0 - s) * (1.0 - libm.tanh(10.0 * r * c))
     return c * n, -sn * n / r
