@@ -1,7 +1,7 @@
 """One subject's column of a structure-of-arrays block, indexable like the one-subject arrays models are written for.
 
 The vectorised solver keeps a block of subjects as arrays ``X[..., s]`` (the subject index last, so a loop over
-subjects reads consecutive memory and vectorises). ``lane(X, s)`` is subject ``s``'s slice ``X[..., s]`` as a
+subjects reads consecutive memory and vectorises). ``lane(X, s, width)`` is subject ``s``'s slice ``X[..., s]`` as a
 tiny value — a pointer, the shape and the strides, no reference count — that the models' one-subject functions
 (``rhs(t, y, a, p, dydt)`` indexing ``y[i]``) and the marker functions (``ev[count]``, ``ws[k, j]``,
 ``ev.shape[0]``) take unchanged. A numpy view ``X[:, s]`` would do the same but costs an allocation-sized
@@ -15,7 +15,7 @@ from __future__ import annotations
 import operator
 
 from numba import types
-from numba.core import cgutils
+from numba.core import cgutils, errors
 from numba.extending import intrinsic, make_attribute_wrapper, models, overload, register_model
 
 
@@ -42,13 +42,21 @@ make_attribute_wrapper(LaneType, "step", "step")
 
 
 @intrinsic
-def lane(typingctx, arr, s):
-    """``arr[..., s]`` as a lane (arr C-contiguous, 2 or 3 dimensions)."""
+def lane(typingctx, arr, s, width):
+    """``arr[..., s]`` as a lane (arr C-contiguous, 2 or 3 dimensions, its last axis ``width`` long).
+
+    ``width`` must be a compile-time constant (e.g. a module-level int): the lane's strides are then constants,
+    which lets LLVM prove where a loop over lanes reads and writes — with strides known only at run time it needs a
+    run-time overlap check per accessed element and gives up vectorising a right-hand side as large as the
+    system model's."""
     if not (isinstance(arr, types.Array) and arr.layout == "C" and arr.ndim in (2, 3)
             and isinstance(s, types.Integer)):
         return None
+    if not isinstance(width, types.IntegerLiteral):
+        raise errors.RequireLiteralValue("lane width must be a compile-time constant")
     ty = LaneType(arr.dtype, arr.ndim - 1)
-    sig = ty(arr, s)
+    sig = ty(arr, s, width)
+    w = width.literal_value
 
     def codegen(context, builder, signature, args):
         a = context.make_array(signature.args[0])(context, builder, args[0])
@@ -58,7 +66,7 @@ def lane(typingctx, arr, s):
         out.ptr = builder.gep(a.data, [idx])
         out.shape = context.make_tuple(builder, types.UniTuple(types.intp, ty.ndim), shape[:-1])
         steps = []
-        acc = shape[-1]
+        acc = context.get_constant(types.intp, w)
         for d in range(ty.ndim - 1, -1, -1):  # element strides of the leading axes, last axis first
             steps.insert(0, acc)
             acc = builder.mul(acc, shape[d])

@@ -193,19 +193,19 @@ def _batch(y, p, tb, ub, nbk, period, t0, dt, n_steps, mkind, midx, mlevel, mmin
 # the batch; parameters may differ per subject, and with them the number of bright-light sub-steps: a lane
 # whose sub-steps are done takes steps of length 0 (which leave it unchanged) while the others finish.
 
-BLOCK = 256  # subjects per vectorised block (~70 kB of state and stages for the 6-state system model)
-VECTOR_MIN = 16  # fewer subjects run on the per-subject kernel (libm, already as fast per subject, no lanes idle)
+BLOCK = 64  # subjects per vectorised block (the system model's block state, stages and parameters: ~40 kB)
+VECTOR_MIN = 32  # fewer subjects run on the per-subject kernel (libm, already as fast per subject, no lanes idle)
 
 
 def _vrk4(ts, hs, y, a, p, k1, k2, k3, k4, yt):
     ns = y.shape[0]
-    nl = y.shape[1]
+    nl = BLOCK
     for st in range(4):  # one call site of rhs (inlined once, not four times: a quarter of the compile time)
         src = y if st == 0 else yt
         kst = k1 if st == 0 else (k2 if st == 1 else (k3 if st == 2 else k4))
         c = 0.0 if st == 0 else (1.0 if st == 3 else 0.5)
         for s in range(nl):
-            rhs(ts[s] + c * hs[s], lane(src, s), lane(a, s), lane(p, s), lane(kst, s))
+            rhs(ts[s] + c * hs[s], lane(src, s, BLOCK), lane(a, s, BLOCK), lane(p, s, BLOCK), lane(kst, s, BLOCK))
         if st < 3:
             cn = 1.0 if st == 2 else 0.5
             for i in range(ns):
@@ -215,20 +215,24 @@ def _vrk4(ts, hs, y, a, p, k1, k2, k3, k4, yt):
         for s in range(nl):
             y[i, s] += hs[s] / 6.0 * (k1[i, s] + 2.0 * k2[i, s] + 2.0 * k3[i, s] + k4[i, s])
     for s in range(nl):
-        project(lane(y, s))
+        project(lane(y, s, BLOCK))
 
 
 def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
             rec_every, rec, ev, nev, lidx, levels, on, off, non, noff):
     """Integrate the subjects of y0 (lanes, n_state) in place on one shared breakpoint grid ``times``; input values
     ``vals`` (lanes or 1, breakpoints, channels) and parameters p0 (lanes or 1, n_params) per subject or shared."""
-    nl = y0.shape[0]
+    nl = BLOCK  # every block array is BLOCK lanes wide (constant strides); lanes nr.. repeat subject 0, discarded
+    nr = y0.shape[0]
     ns = y0.shape[1]
-    y = np.ascontiguousarray(y0.T)
+    y = np.empty((ns, nl))
+    for s in range(nl):
+        for i in range(ns):
+            y[i, s] = y0[s if s < nr else 0, i]
     p = np.empty((p0.shape[1], nl))  # shared parameters broadcast: lanes read consecutive memory, no gathers
     for s in range(nl):
         for i in range(p0.shape[1]):
-            p[i, s] = p0[s if p0.shape[0] > 1 else 0, i]
+            p[i, s] = p0[s if (p0.shape[0] > 1 and s < nr) else 0, i]
     k1 = np.empty((ns, nl))
     k2 = np.empty((ns, nl))
     k3 = np.empty((ns, nl))
@@ -264,15 +268,16 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
         seg_end = math.inf
     for s in range(nl):
         for c in range(nu):
-            u[c, s] = vals[s * vm, j, c]
-        prepare(lane(u, s), lane(p, s), lane(a, s))
-        marker_init(mkind, mlevel, t0, y[midx, s], lane(ms, s))
+            u[c, s] = vals[(s if s < nr else 0) * vm, j, c]
+        prepare(lane(u, s, BLOCK), lane(p, s, BLOCK), lane(a, s, BLOCK))
+    for s in range(nr):
+        marker_init(mkind, mlevel, t0, y[midx, s], lane(ms, s, BLOCK))
         if lidx >= 0:
-            level_init(levels, t0, y[lidx, s], lane(ws, s))
+            level_init(levels, t0, y[lidx, s], lane(ws, s, BLOCK))
         nev[s] = 0
     nrec = rec.shape[1]
     if nrec > 0:
-        for s in range(nl):
+        for s in range(nr):
             for i in range(ns):
                 rec[s, 0, i] = y[i, s]
     for step in range(n_steps):
@@ -315,23 +320,24 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
                     seg_end = math.inf
                 for s in range(nl):
                     for c in range(nu):
-                        u[c, s] = vals[s * vm, j, c]
-                    prepare(lane(u, s), lane(p, s), lane(a, s))
+                        u[c, s] = vals[(s if s < nr else 0) * vm, j, c]
+                    prepare(lane(u, s, BLOCK), lane(p, s, BLOCK), lane(a, s, BLOCK))
             if end == t_next:
                 break
-        for s in range(nl):
-            nev[s] = marker_update(mkind, mlevel, mmin, t_next, y[midx, s], lane(ms, s), lane(evb, s), nev[s])
+        for s in range(nr):
+            nev[s] = marker_update(mkind, mlevel, mmin, t_next, y[midx, s], lane(ms, s, BLOCK), lane(evb, s, BLOCK),
+                                   nev[s])
         if lidx >= 0:
-            for s in range(nl):
-                level_update(levels, MIN_BELOW_H, t_next, y[lidx, s], lane(ws, s), lane(onb, s), lane(offb, s),
-                             lane(nonb, s), lane(noffb, s))
+            for s in range(nr):
+                level_update(levels, MIN_BELOW_H, t_next, y[lidx, s], lane(ws, s, BLOCK), lane(onb, s, BLOCK),
+                             lane(offb, s, BLOCK), lane(nonb, s, BLOCK), lane(noffb, s, BLOCK))
         if nrec > 0 and (step + 1) % rec_every == 0:
             r = (step + 1) // rec_every
             if r < nrec:
-                for s in range(nl):
+                for s in range(nr):
                     for i in range(ns):
                         rec[s, r, i] = y[i, s]
-    for s in range(nl):
+    for s in range(nr):
         for i in range(ns):
             y0[s, i] = y[i, s]
         for e in range(evb.shape[0]):

@@ -61,7 +61,7 @@ def _from_bits(typingctx, b):
     return types.float64(types.int64), codegen
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def exp(x):
     """e^x."""
     xc = min(max(x, -708.0), 709.0)
@@ -85,7 +85,7 @@ def exp(x):
     return v if x >= -708.0 else 0.0
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def log(x):
     """Natural logarithm of a positive normal float."""
     b = _bits(x)
@@ -111,14 +111,14 @@ def log(x):
     return ef * _LN2_HI + (2.0 * f * q + ef * _LN2_LO)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def pow(x, y):
     """x^y for x > 0; 0 for x ≤ 0."""
     v = exp(y * log(x))
     return v if x > 0.0 else 0.0
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def sincos(x):
     """(sin x, cos x)."""
     kf = math.floor(x * _TWO_OVER_PI + 0.5) * 1.0
@@ -152,23 +152,23 @@ def sincos(x):
     return sv, cv
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def sin(x):
     return sincos(x)[0]
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def cos(x):
     return sincos(x)[1]
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def tanh(x):
     """tanh x = 1 − 2/(e^{2x} + 1) (absolute error ~1e-16)."""
     return 1.0 - 2.0 / (exp(2.0 * x) + 1.0)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def mod(x, m):
     """x mod m in [0, m) for m > 0 (Python's ``%`` for floats, without the libm call)."""
     return x - math.floor(x / m) * m
