@@ -76,6 +76,9 @@ def project(y):
     raise NotImplementedError("bound per model by solver.kernel()")
 
 
+N_DERIVED = 0  # template slot: the model's n_derived (slots of ``a`` after the fastest rate)
+
+
 def _rk4(t, h, y, a, p, k1, k2, k3, k4, yt):
     n = y.shape[0]
     rhs(t, y, a, p, k1)
@@ -101,7 +104,7 @@ def _one(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, m
     k3 = np.empty(ns)
     k4 = np.empty(ns)
     yt = np.empty(ns)
-    a = np.empty(vals.shape[1] + 1)
+    a = np.empty(vals.shape[1] + 1 + N_DERIVED)
     off_t = 0.0
     if period > 0.0:
         off_t = math.floor(t0 / period) * period
@@ -140,7 +143,7 @@ def _one(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, m
                 cross = False
             h = end - tt
             if h > 0.0:
-                m = max(1, int(math.ceil(h * a[a.shape[0] - 1] / RATE_STEP)))  # noqa: RUF046
+                m = max(1, int(math.ceil(h * a[vals.shape[1]] / RATE_STEP)))  # noqa: RUF046
                 hs = h / m
                 for k in range(m):
                     _rk4(tt + k * hs, hs, y, a, p, k1, k2, k3, k4, yt)
@@ -241,7 +244,7 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
     nu = vals.shape[2]
     vm = 1 if vals.shape[0] > 1 else 0
     u = np.empty((nu, nl))  # this interval's inputs, lane by lane
-    na = nu + 1
+    na = nu + 1 + N_DERIVED
     a = np.empty((na, nl))
     hs = np.empty(nl)
     ts = np.empty(nl)
@@ -297,7 +300,7 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
             if h > 0.0:
                 mmax = 1
                 for s in range(nl):
-                    m = max(1, int(math.ceil(h * a[na - 1, s] / RATE_STEP)))  # noqa: RUF046
+                    m = max(1, int(math.ceil(h * a[nu, s] / RATE_STEP)))  # noqa: RUF046
                     msub[s] = m
                     mmax = max(mmax, m)
                 for k in range(mmax):
@@ -442,7 +445,7 @@ def kernel(model: str | ClockModel):
     key = (mdl.name, mdl.rhs, mdl.prepare, mdl.project)
     if key not in _KERNELS:
         tag = "".join(c if c.isalnum() else "_" for c in mdl.name) + "_" + _sources_hash(mdl)
-        env = {"rhs": mdl.rhs, "prepare": mdl.prepare, "project": mdl.project}
+        env = {"rhs": mdl.rhs, "prepare": mdl.prepare, "project": mdl.project, "N_DERIVED": mdl.n_derived}
         env["_rk4"] = nb.njit(inline="always")(_specialise(_rk4, f"_rk4_{tag}", env))
         env["_one"] = nb.njit(_specialise(_one, f"_one_{tag}", env))
         _KERNELS[key] = nb.njit(cache=True, parallel=True)(_specialise(_batch, f"_batch_{tag}", env))
@@ -455,7 +458,8 @@ def vector_kernel(model: str | ClockModel):
     key = ("vector", mdl.name, mdl.rhs, mdl.prepare, mdl.project)
     if key not in _KERNELS:
         tag = "".join(c if c.isalnum() else "_" for c in mdl.name) + "_" + _sources_hash(mdl)
-        env = {"rhs": _with_vmath(mdl.rhs), "prepare": mdl.prepare, "project": mdl.project}
+        env = {"rhs": _with_vmath(mdl.rhs), "prepare": mdl.prepare, "project": mdl.project,
+               "N_DERIVED": mdl.n_derived}
         env["_vrk4"] = nb.njit(inline="always", error_model="numpy")(_specialise(_vrk4, f"_vrk4_{tag}", env))
         env["_vblock"] = nb.njit(error_model="numpy")(_specialise(_vblock, f"_vblock_{tag}", env))
         _KERNELS[key] = nb.njit(cache=True, parallel=True, error_model="numpy")(

@@ -73,8 +73,14 @@ def nonphotic(r, psi, sleep, rho):
     dx/dt as in St Hilaire 2007; σ counts as 0 (awake) inside the wake-maintenance zone, 16.5-21 h after CBTmin
     measured on the oscillator's own phase (pitfall P10). Returns (dR, dψ) = (cos ψ N, −sin ψ N / R).
     """
+    sn, c = libm.sincos(psi)
+    return nonphotic_sc(r, psi, sn, c, sleep, rho)
+
+
+@nb.njit(cache=True, inline="always")
+def nonphotic_sc(r, psi, sn, c, sleep, rho):
+    """:func:`nonphotic` given sin ψ and cos ψ (``sn``, ``c``), which the system model shares between terms."""
     ct = libm.mod(psi - math.pi, 2.0 * math.pi) * 12.0 / math.pi
     s = 0.0 if 16.5 < ct < 21.0 else sleep
-    sn, c = libm.sincos(psi)
     n = math.pi / 12.0 * rho * (1.0 / 3.0 - s) * (1.0 - libm.tanh(10.0 * r * c))
     return c * n, -sn * n / r
