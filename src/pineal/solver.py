@@ -50,6 +50,8 @@ from pineal.markers import (
     level_init,
     level_update,
     marker_init,
+    marker_quiet,
+    marker_shift,
     marker_update,
 )
 from pineal.models.clock import ClockModel, get
@@ -328,8 +330,11 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
             if end == t_next:
                 break
         for s in range(nr):
-            nev[s] = marker_update(mkind, mlevel, mmin, t_next, y[midx, s], lane(ms, s, BLOCK), lane(evb, s, BLOCK),
-                                   nev[s])
+            if marker_quiet(mkind, mlevel, y[midx, s], lane(ms, s, BLOCK)):  # almost every step: history only
+                marker_shift(t_next, y[midx, s], lane(ms, s, BLOCK))
+            else:
+                nev[s] = marker_update(mkind, mlevel, mmin, t_next, y[midx, s], lane(ms, s, BLOCK),
+                                       lane(evb, s, BLOCK), nev[s])
         if lidx >= 0:
             for s in range(nr):
                 level_update(levels, MIN_BELOW_H, t_next, y[lidx, s], lane(ws, s, BLOCK), lane(onb, s, BLOCK),
