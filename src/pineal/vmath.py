@@ -7,7 +7,7 @@ few ulp (relative) over the ranges the models use; :func:`tanh` is accurate in a
 how the models use it (1 − tanh). Tests compare every function with ``math`` (tests/scale/test_vmath.py).
 
 * :func:`sincos` — Cody–Waite reduction by π/2 in three parts (exact for |x| < 1.6e6, i.e. 250,000 cycles of an
-  unwrapped phase), Taylor polynomials to degree 17/18 on [−π/4, π/4] (truncation < 1e-19).
+  unwrapped phase), fdlibm's minimax polynomials of degree 13/14 on [−π/4, π/4] (error < 2^-58).
 * :func:`exp` — x = k ln 2 + r, |r| ≤ ln 2 / 2, Taylor to degree 13 (truncation < 1e-17), 2^k by exponent bits;
   0 below −708, clamped at 709.
 * :func:`log` — x = 2^e m, m ∈ [√½, √2), log m = 2 atanh((m − 1)/(m + 1)) to s^11 (truncation < 1e-17); for
@@ -35,6 +35,12 @@ _PIO2_1 = 1.57079632673412561417e00  # fdlibm: first 33 bits of π/2, the next 3
 _PIO2_2 = 6.07710050630396597660e-11
 _PIO2_2T = 2.02226624879595063154e-21
 _SQRT2 = 1.4142135623730951
+# fdlibm (Sun Microsystems 1993) minimax coefficients: sin r ≈ r + r³ Σ S_k r^(2k-2), |error| < 2^-58;
+# cos r ≈ 1 − r²/2 + r⁴ Σ C_k r^(2k-2), |error| < 2^-58, on |r| ≤ π/4
+_S1, _S2, _S3 = -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04
+_S4, _S5, _S6 = 2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10
+_C1, _C2, _C3 = 4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05
+_C4, _C5, _C6 = -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11
 
 
 @intrinsic
@@ -124,25 +130,20 @@ def sincos(x):
     kf = math.floor(x * _TWO_OVER_PI + 0.5) * 1.0
     r = ((x - kf * _PIO2_1) - kf * _PIO2_2) - kf * _PIO2_2T
     r2 = r * r
-    s = -1.0 / 355687428096000.0
-    s = s * r2 + 1.0 / 1307674368000.0
-    s = s * r2 - 1.0 / 6227020800.0
-    s = s * r2 + 1.0 / 39916800.0
-    s = s * r2 - 1.0 / 362880.0
-    s = s * r2 + 1.0 / 5040.0
-    s = s * r2 - 1.0 / 120.0
-    s = s * r2 + 1.0 / 6.0
-    s = r - r * r2 * s
-    c = 1.0 / 6402373705728000.0
-    c = c * r2 - 1.0 / 20922789888000.0
-    c = c * r2 + 1.0 / 87178291200.0
-    c = c * r2 - 1.0 / 479001600.0
-    c = c * r2 + 1.0 / 3628800.0
-    c = c * r2 - 1.0 / 40320.0
-    c = c * r2 + 1.0 / 720.0
-    c = c * r2 - 1.0 / 24.0
-    c = c * r2 + 0.5
-    c = 1.0 - r2 * c
+    s = _S6  # fdlibm's minimax polynomials on [-pi/4, pi/4] (__kernel_sin / __kernel_cos coefficients)
+    s = s * r2 + _S5
+    s = s * r2 + _S4
+    s = s * r2 + _S3
+    s = s * r2 + _S2
+    s = s * r2 + _S1
+    s = r + r * r2 * s
+    c = _C6
+    c = c * r2 + _C5
+    c = c * r2 + _C4
+    c = c * r2 + _C3
+    c = c * r2 + _C2
+    c = c * r2 + _C1
+    c = 1.0 - (0.5 * r2 - r2 * r2 * c)
     q = np.int64(kf) & 3
     swap = (q & 1) == 1
     sv = c if swap else s

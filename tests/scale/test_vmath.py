@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pineal import vmath
 
 
-@nb.njit(cache=True)
+@nb.njit  # not disk-cached: numba would not notice an edited vmath.py and test the old code
 def _all(x, y):
     s, c = vmath.sincos(x)
     return s, c, vmath.exp(y), vmath.log(abs(x)), vmath.pow(abs(x), 1.7), vmath.tanh(y), vmath.mod(x, 2.0 * math.pi)
