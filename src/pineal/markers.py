@@ -206,6 +206,29 @@ def level_update(levels, min_below, t, v, ws, on, off, non, noff):
         ws[k, _LNS] += 1.0
 
 
+
+@nb.njit(cache=True, inline="always")
+def level_quiet(levels, min_below, t, v, ws):
+    """Whether feeding sample (t, v) to :func:`level_update` would only move every level's sample history along
+    (no crossing, no pending offset confirmed): then :func:`level_shift` does the same work."""
+    for k in range(levels.shape[0]):
+        if math.isnan(v) or (v >= levels[k]) != (ws[k, _LABOVE] > 0.0):  # a crossing (or a NaN sample)
+            return False
+        if not math.isnan(ws[k, _LPEND]) and t - ws[k, _LBELOW] >= min_below:
+            return False
+    return True
+
+
+@nb.njit(cache=True, inline="always")
+def level_shift(levels, t, v, ws):
+    """The history update of :func:`level_update` alone (for a sample :func:`level_quiet` calls quiet)."""
+    for k in range(levels.shape[0]):
+        ws[k, _LTA] = ws[k, _LTB]
+        ws[k, _LVA] = ws[k, _LVB]
+        ws[k, _LTB] = t
+        ws[k, _LVB] = v
+        ws[k, _LNS] = ws[k, _LNS] + 1.0
+
 # --- DLMO definitions -----------------------------------------------------------------------------------
 
 #: definition -> (threshold parameter in params/melatonin.toml, measured in saliva?)

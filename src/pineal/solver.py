@@ -48,6 +48,8 @@ from pineal.markers import (
     MIN_BELOW_H,
     MIN_TROUGH_H,
     level_init,
+    level_quiet,
+    level_shift,
     level_update,
     marker_init,
     marker_quiet,
@@ -337,8 +339,11 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
                                        lane(evb, s, BLOCK), nev[s])
         if lidx >= 0:
             for s in range(nr):
-                level_update(levels, MIN_BELOW_H, t_next, y[lidx, s], lane(ws, s, BLOCK), lane(onb, s, BLOCK),
-                             lane(offb, s, BLOCK), lane(nonb, s, BLOCK), lane(noffb, s, BLOCK))
+                if level_quiet(levels, MIN_BELOW_H, t_next, y[lidx, s], lane(ws, s, BLOCK)):
+                    level_shift(levels, t_next, y[lidx, s], lane(ws, s, BLOCK))
+                else:
+                    level_update(levels, MIN_BELOW_H, t_next, y[lidx, s], lane(ws, s, BLOCK), lane(onb, s, BLOCK),
+                                 lane(offb, s, BLOCK), lane(nonb, s, BLOCK), lane(noffb, s, BLOCK))
         if nrec > 0 and (step + 1) % rec_every == 0:
             r = (step + 1) // rec_every
             if r < nrec:
