@@ -5,15 +5,16 @@
 * In bright light Process L is fast (60(α+β) ≈ 3-11 per hour at 8000 lux): such an interval is split into
   equal RK4 sub-steps with rate × sub-step ≤ ``RATE_STEP`` — without this, dt = 0.5 h is unstable for Jewett
   1999 at 8000 lux.
-* Two kernels, one arithmetic. The **vectorised kernel** (``_vblock``) keeps a block of ``BLOCK`` subjects as
-  structure-of-arrays state ``y[i, s]`` with the subjects as the inner loop: each RK4 stage is one loop over
+* Two kernels over the same model functions. The **per-subject kernel** (``_one``, one subject per loop, the
+  models' libm arithmetic) runs single subjects, batches of fewer than ``VECTOR_MIN`` subjects and schedules
+  with different breakpoints. The **vectorised kernel** (``_vblock``) runs larger batches whose schedules share
+  one breakpoint grid (one schedule, or per-subject input values on the same breakpoints as
+  :func:`pineal.schedule.series_batch` makes; parameters per subject or shared): a block of ``BLOCK`` subjects
+  is structure-of-arrays state ``y[i, s]`` with the subjects as the inner loop; each RK4 stage is one loop over
   subjects calling the model's one-subject ``rhs`` on a :func:`pineal.lanes.lane` (subject ``s``'s column, no
-  reference counting), which LLVM vectorises (AVX2) because the models take their sin/cos/exp/pow from
-  :mod:`pineal.vmath`. It runs every batch whose schedules share one breakpoint grid (one schedule, or
-  per-subject input values on the same breakpoints as :func:`pineal.schedule.series_batch` makes; parameters
-  per subject or shared), including a single subject. The **per-subject kernel** (``_one``, one subject per
-  loop) runs schedules with different breakpoints. Both call the same model functions with the same
-  operations in the same order (tests/scale/test_vector_kernel.py).
+  reference counting, compile-time strides), which LLVM vectorises (AVX2) because this kernel compiles copies of
+  the model functions with :mod:`pineal.vmath` bound where they use :mod:`pineal.libm` (:func:`_with_vmath`).
+  The two agree within 1e-6 (tests/scale/test_vector_kernel.py).
 * Blocks (vectorised) or subjects (per-subject) run in parallel (``prange``).
 * After every (sub)step the model's ``project`` keeps its states in their domain (concentrations ≥ 0).
 * One specialised kernel per model, cached on disk (compiled once per installation, loaded by every later
