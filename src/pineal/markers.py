@@ -128,6 +128,28 @@ def marker_update(kind, level, min_trough, t, v, ms, ev, count):
     return count
 
 
+
+@nb.njit(cache=True, inline="always")
+def marker_quiet(kind, level, v, ms):
+    """Whether feeding sample v to :func:`marker_update` would only move the sample history along (no trough
+    entered or left, no candidate minimum, no phase level passed): then :func:`marker_shift` does the same work.
+    A cheap test that lets a batch skip the full update on almost every step."""
+    if kind == 0:
+        if ms[_IN] == 0.0:
+            return v >= 0.0
+        return v < 0.0 and not (ms[_NS] >= 2.0 and ms[_VB] <= ms[_VA] and ms[_VB] < v)
+    return math.floor((v - level) / (2.0 * math.pi)) <= ms[_KMAX]
+
+
+@nb.njit(cache=True, inline="always")
+def marker_shift(t, v, ms):
+    """The history update of :func:`marker_update` alone (for a sample :func:`marker_quiet` calls quiet)."""
+    ms[_TA] = ms[_TB]
+    ms[_VA] = ms[_VB]
+    ms[_TB] = t
+    ms[_VB] = v
+    ms[_NS] = ms[_NS] + 1.0
+
 # level crossings (melatonin onset / offset) — work array per level
 _LTA, _LVA, _LTB, _LVB, _LNS, _LBELOW, _LPEND, _LABOVE = range(8)
 LEVEL_WORK = 8
@@ -183,6 +205,29 @@ def level_update(levels, min_below, t, v, ws, on, off, non, noff):
         ws[k, _LVB] = v
         ws[k, _LNS] += 1.0
 
+
+
+@nb.njit(cache=True, inline="always")
+def level_quiet(levels, min_below, t, v, ws):
+    """Whether feeding sample (t, v) to :func:`level_update` would only move every level's sample history along
+    (no crossing, no pending offset confirmed): then :func:`level_shift` does the same work."""
+    for k in range(levels.shape[0]):
+        if math.isnan(v) or (v >= levels[k]) != (ws[k, _LABOVE] > 0.0):  # a crossing (or a NaN sample)
+            return False
+        if not math.isnan(ws[k, _LPEND]) and t - ws[k, _LBELOW] >= min_below:
+            return False
+    return True
+
+
+@nb.njit(cache=True, inline="always")
+def level_shift(levels, t, v, ws):
+    """The history update of :func:`level_update` alone (for a sample :func:`level_quiet` calls quiet)."""
+    for k in range(levels.shape[0]):
+        ws[k, _LTA] = ws[k, _LTB]
+        ws[k, _LVA] = ws[k, _LVB]
+        ws[k, _LTB] = t
+        ws[k, _LVB] = v
+        ws[k, _LNS] = ws[k, _LNS] + 1.0
 
 # --- DLMO definitions -----------------------------------------------------------------------------------
 

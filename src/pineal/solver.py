@@ -5,7 +5,17 @@
 * In bright light Process L is fast (60(α+β) ≈ 3-11 per hour at 8000 lux): such an interval is split into
   equal RK4 sub-steps with rate × sub-step ≤ ``RATE_STEP`` — without this, dt = 0.5 h is unstable for Jewett
   1999 at 8000 lux.
-* Subjects run in parallel (``prange``); each has its own parameters and optionally its own schedule.
+* Two kernels over the same model functions. The **per-subject kernel** (``_one``, one subject per loop, the
+  models' libm arithmetic) runs single subjects, batches of fewer than ``VECTOR_MIN`` subjects and schedules
+  with different breakpoints. The **vectorised kernel** (``_vblock``) runs larger batches whose schedules share
+  one breakpoint grid (one schedule, or per-subject input values on the same breakpoints as
+  :func:`pineal.schedule.series_batch` makes; parameters per subject or shared): a block of ``BLOCK`` subjects
+  is structure-of-arrays state ``y[i, s]`` with the subjects as the inner loop; each RK4 stage is one loop over
+  subjects calling the model's one-subject ``rhs`` on a :func:`pineal.lanes.lane` (subject ``s``'s column, no
+  reference counting, compile-time strides), which LLVM vectorises (AVX2) because this kernel compiles copies of
+  the model functions with :mod:`pineal.vmath` bound where they use :mod:`pineal.libm` (:func:`_with_vmath`).
+  The two agree within 1e-6 (tests/scale/test_vector_kernel.py).
+* Blocks (vectorised) or subjects (per-subject) run in parallel (``prange``).
 * After every (sub)step the model's ``project`` keeps its states in their domain (concentrations ≥ 0).
 * One specialised kernel per model, cached on disk (compiled once per installation, loaded by every later
   process): the kernel bodies below are templates that call ``rhs``/``prepare``/``project`` as *globals*;
@@ -30,15 +40,21 @@ from pathlib import Path
 import numba as nb
 import numpy as np
 
+from pineal import libm, vmath
 from pineal.errors import InputError
+from pineal.lanes import lane
 from pineal.markers import (
     LEVEL_WORK,
     MARKER_WORK,
     MIN_BELOW_H,
     MIN_TROUGH_H,
     level_init,
+    level_quiet,
+    level_shift,
     level_update,
     marker_init,
+    marker_quiet,
+    marker_shift,
     marker_update,
 )
 from pineal.models.clock import ClockModel, get
@@ -63,6 +79,9 @@ def prepare(u, p, a):
 def project(y):
     """Template slot: the model's projection onto its state domain."""
     raise NotImplementedError("bound per model by solver.kernel()")
+
+
+N_DERIVED = 0  # template slot: the model's n_derived (slots of ``a`` after the fastest rate)
 
 
 def _rk4(t, h, y, a, p, k1, k2, k3, k4, yt):
@@ -90,7 +109,7 @@ def _one(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, m
     k3 = np.empty(ns)
     k4 = np.empty(ns)
     yt = np.empty(ns)
-    a = np.empty(vals.shape[1] + 1)
+    a = np.empty(vals.shape[1] + 1 + N_DERIVED)
     off_t = 0.0
     if period > 0.0:
         off_t = math.floor(t0 / period) * period
@@ -129,7 +148,7 @@ def _one(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, m
                 cross = False
             h = end - tt
             if h > 0.0:
-                m = max(1, int(math.ceil(h * a[a.shape[0] - 1] / RATE_STEP)))  # noqa: RUF046
+                m = max(1, int(math.ceil(h * a[vals.shape[1]] / RATE_STEP)))  # noqa: RUF046
                 hs = h / m
                 for k in range(m):
                     _rk4(tt + k * hs, hs, y, a, p, k1, k2, k3, k4, yt)
@@ -175,6 +194,192 @@ def _batch(y, p, tb, ub, nbk, period, t0, dt, n_steps, mkind, midx, mlevel, mmin
 
 
 
+# --- the vectorised batch kernel: subjects are the inner loop (structure of arrays) ------------------------
+# Same arithmetic as _one, lane by lane: states y[i, s], a block of ``BLOCK`` subjects at a time, the model's
+# one-subject rhs/project called on lane views (inlined, so each RK4 stage is one loop over lanes that LLVM
+# vectorises; the models' transcendental functions come from pineal.vmath for that). The schedule is shared by
+# the batch; parameters may differ per subject, and with them the number of bright-light sub-steps: a lane
+# whose sub-steps are done takes steps of length 0 (which leave it unchanged) while the others finish.
+
+BLOCK = 64  # subjects per vectorised block (the system model's block state, stages and parameters: ~40 kB)
+VECTOR_MIN = 32  # fewer subjects run on the per-subject kernel (libm, already as fast per subject, no lanes idle)
+
+
+def _vrk4(ts, hs, y, a, p, k1, k2, k3, k4, yt):
+    ns = y.shape[0]
+    nl = BLOCK
+    for st in range(4):  # one call site of rhs (inlined once, not four times: a quarter of the compile time)
+        src = y if st == 0 else yt
+        kst = k1 if st == 0 else (k2 if st == 1 else (k3 if st == 2 else k4))
+        c = 0.0 if st == 0 else (1.0 if st == 3 else 0.5)
+        for s in range(nl):
+            rhs(ts[s] + c * hs[s], lane(src, s, BLOCK), lane(a, s, BLOCK), lane(p, s, BLOCK), lane(kst, s, BLOCK))
+        if st < 3:
+            cn = 1.0 if st == 2 else 0.5
+            for i in range(ns):
+                for s in range(nl):
+                    yt[i, s] = y[i, s] + cn * hs[s] * kst[i, s]
+    for i in range(ns):
+        for s in range(nl):
+            y[i, s] += hs[s] / 6.0 * (k1[i, s] + 2.0 * k2[i, s] + 2.0 * k3[i, s] + k4[i, s])
+    for s in range(nl):
+        project(lane(y, s, BLOCK))
+
+
+def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
+            rec_every, rec, ev, nev, lidx, levels, on, off, non, noff):
+    """Integrate the subjects of y0 (lanes, n_state) in place on one shared breakpoint grid ``times``; input values
+    ``vals`` (lanes or 1, breakpoints, channels) and parameters p0 (lanes or 1, n_params) per subject or shared."""
+    nl = BLOCK  # every block array is BLOCK lanes wide (constant strides); lanes nr.. repeat subject 0, discarded
+    nr = y0.shape[0]
+    ns = y0.shape[1]
+    y = np.empty((ns, nl))
+    for s in range(nl):
+        for i in range(ns):
+            y[i, s] = y0[s if s < nr else 0, i]
+    p = np.empty((p0.shape[1], nl))  # shared parameters broadcast: lanes read consecutive memory, no gathers
+    for s in range(nl):
+        for i in range(p0.shape[1]):
+            p[i, s] = p0[s if (p0.shape[0] > 1 and s < nr) else 0, i]
+    k1 = np.empty((ns, nl))
+    k2 = np.empty((ns, nl))
+    k3 = np.empty((ns, nl))
+    k4 = np.empty((ns, nl))
+    yt = np.empty((ns, nl))
+    nu = vals.shape[2]
+    vm = 1 if vals.shape[0] > 1 else 0
+    u = np.empty((nu, nl))  # this interval's inputs, lane by lane
+    na = nu + 1 + N_DERIVED
+    a = np.empty((na, nl))
+    hs = np.empty(nl)
+    ts = np.empty(nl)
+    msub = np.empty(nl, dtype=np.int64)
+    nlev = levels.shape[0]
+    ms = np.empty((MARKER_WORK, nl))  # marker work, events and level crossings, subject index last
+    evb = np.full((ev.shape[1], nl), np.nan)
+    ws = np.empty((nlev, LEVEL_WORK, nl))
+    onb = np.full((nlev, on.shape[2], nl), np.nan)
+    offb = np.full((nlev, off.shape[2], nl), np.nan)
+    nonb = np.zeros((nlev, nl), dtype=np.int64)
+    noffb = np.zeros((nlev, nl), dtype=np.int64)
+    off_t = 0.0
+    if period > 0.0:
+        off_t = math.floor(t0 / period) * period
+    j = np.searchsorted(times[:nbs], t0 - off_t, side="right") - 1
+    if j < 0:
+        j = 0
+    if j + 1 < nbs:
+        seg_end = off_t + times[j + 1]
+    elif period > 0.0:
+        seg_end = off_t + period
+    else:
+        seg_end = math.inf
+    for s in range(nl):
+        for c in range(nu):
+            u[c, s] = vals[(s if s < nr else 0) * vm, j, c]
+        prepare(lane(u, s, BLOCK), lane(p, s, BLOCK), lane(a, s, BLOCK))
+    for s in range(nr):
+        marker_init(mkind, mlevel, t0, y[midx, s], lane(ms, s, BLOCK))
+        if lidx >= 0:
+            level_init(levels, t0, y[lidx, s], lane(ws, s, BLOCK))
+        nev[s] = 0
+    nrec = rec.shape[1]
+    if nrec > 0:
+        for s in range(nr):
+            for i in range(ns):
+                rec[s, 0, i] = y[i, s]
+    for step in range(n_steps):
+        tt = t0 + step * dt
+        t_next = t0 + (step + 1) * dt
+        while True:
+            if seg_end < t_next - 1e-9:
+                end = seg_end
+                cross = True
+            elif seg_end <= t_next + 1e-9:
+                end = t_next
+                cross = True
+            else:
+                end = t_next
+                cross = False
+            h = end - tt
+            if h > 0.0:
+                mmax = 1
+                for s in range(nl):
+                    m = max(1, int(math.ceil(h * a[nu, s] / RATE_STEP)))  # noqa: RUF046
+                    msub[s] = m
+                    mmax = max(mmax, m)
+                for k in range(mmax):
+                    for s in range(nl):
+                        hsub = h / msub[s]
+                        ts[s] = tt + k * hsub
+                        hs[s] = hsub if k < msub[s] else 0.0
+                    _vrk4(ts, hs, y, a, p, k1, k2, k3, k4, yt)
+            tt = end
+            if cross:
+                j += 1
+                if j >= nbs:
+                    j = 0
+                    off_t += period
+                if j + 1 < nbs:
+                    seg_end = off_t + times[j + 1]
+                elif period > 0.0:
+                    seg_end = off_t + period
+                else:
+                    seg_end = math.inf
+                for s in range(nl):
+                    for c in range(nu):
+                        u[c, s] = vals[(s if s < nr else 0) * vm, j, c]
+                    prepare(lane(u, s, BLOCK), lane(p, s, BLOCK), lane(a, s, BLOCK))
+            if end == t_next:
+                break
+        for s in range(nr):
+            if marker_quiet(mkind, mlevel, y[midx, s], lane(ms, s, BLOCK)):  # almost every step: history only
+                marker_shift(t_next, y[midx, s], lane(ms, s, BLOCK))
+            else:
+                nev[s] = marker_update(mkind, mlevel, mmin, t_next, y[midx, s], lane(ms, s, BLOCK),
+                                       lane(evb, s, BLOCK), nev[s])
+        if lidx >= 0:
+            for s in range(nr):
+                if level_quiet(levels, MIN_BELOW_H, t_next, y[lidx, s], lane(ws, s, BLOCK)):
+                    level_shift(levels, t_next, y[lidx, s], lane(ws, s, BLOCK))
+                else:
+                    level_update(levels, MIN_BELOW_H, t_next, y[lidx, s], lane(ws, s, BLOCK), lane(onb, s, BLOCK),
+                                 lane(offb, s, BLOCK), lane(nonb, s, BLOCK), lane(noffb, s, BLOCK))
+        if nrec > 0 and (step + 1) % rec_every == 0:
+            r = (step + 1) // rec_every
+            if r < nrec:
+                for s in range(nr):
+                    for i in range(ns):
+                        rec[s, r, i] = y[i, s]
+    for s in range(nr):
+        for i in range(ns):
+            y0[s, i] = y[i, s]
+        for e in range(evb.shape[0]):
+            ev[s, e] = evb[e, s]
+        for k in range(nlev):
+            non[s, k] = nonb[k, s]
+            noff[s, k] = noffb[k, s]
+            for e in range(onb.shape[1]):
+                on[s, k, e] = onb[k, e, s]
+                off[s, k, e] = offb[k, e, s]
+
+
+def _vbatch(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
+            rec_every, rec, ev, nev, lidx, levels, on, off, non, noff):
+    n_sub = y.shape[0]
+    n_blocks = (n_sub + BLOCK - 1) // BLOCK
+    for b in nb.prange(n_blocks):
+        lo = b * BLOCK
+        hi = min(n_sub, lo + BLOCK)
+        plo = lo if p.shape[0] > 1 else 0
+        phi = hi if p.shape[0] > 1 else 1
+        vlo = lo if vals.shape[0] > 1 else 0
+        vhi = hi if vals.shape[0] > 1 else 1
+        _vblock(y[lo:hi], p[plo:phi], times, vals[vlo:vhi], nbs, period, t0, dt, n_steps, mkind, midx, mlevel, mmin,
+                rec_every, rec[lo:hi], ev[lo:hi], nev[lo:hi], lidx, levels, on[lo:hi], off[lo:hi], non[lo:hi],
+                noff[lo:hi])
+
+
 # --- one specialised, disk-cached kernel per model -------------------------------------------------------
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -182,10 +387,13 @@ _KERNELS: dict[tuple, object] = {}
 
 
 def _sources_hash(mdl: ClockModel) -> str:
-    """Hash of every source a model's kernel inlines: the solver, markers, models/ and the model's own files."""
+    """Hash of every source a model's kernel inlines: the solver, markers, vmath, lanes, models/ and the model's
+    own files."""
     import inspect
 
-    files = {_PACKAGE / "solver.py", _PACKAGE / "markers.py", *(_PACKAGE / "models").rglob("*.py")}
+    files = {_PACKAGE / "solver.py", _PACKAGE / "markers.py", _PACKAGE / "vmath.py", _PACKAGE / "libm.py",
+             _PACKAGE / "lanes.py",
+             *(_PACKAGE / "models").rglob("*.py")}
     for fn in (mdl.rhs, mdl.prepare, mdl.project):
         files.add(Path(inspect.getfile(getattr(fn, "py_func", fn))).resolve())
     h = hashlib.sha256()
@@ -204,16 +412,69 @@ def _specialise(template, name: str, env: dict):
     return f
 
 
+_VMATH: dict[int, object] = {}  # id(original) -> its copy computing with vmath (one per process)
+
+
+def _with_vmath(obj):
+    """``obj`` — a numba function or a module of pineal's — as it would be with :mod:`pineal.vmath` bound where
+    its code (or any pineal function it calls, recursively) uses :mod:`pineal.libm`: the model functions the
+    vectorised kernel compiles. The models' source stays the one written with libm; copies are not cached on
+    their own (the kernel that inlines them is)."""
+    if obj is libm:
+        return vmath
+    if id(obj) in _VMATH:
+        return _VMATH[id(obj)]
+    out = obj
+    if isinstance(obj, types.ModuleType) and obj.__name__.startswith("pineal.") and obj is not vmath:
+        out = types.ModuleType(obj.__name__, obj.__doc__)
+        _VMATH[id(obj)] = out  # before recursing: modules may refer to each other
+        for k, v in vars(obj).items():
+            setattr(out, k, _with_vmath(v) if isinstance(v, nb.core.dispatcher.Dispatcher) else v)
+        if all(getattr(out, k) is v for k, v in vars(obj).items()):
+            out = obj  # nothing in it computes with libm
+    elif isinstance(obj, nb.core.dispatcher.Dispatcher) and obj.py_func.__module__.startswith("pineal."):
+        py = obj.py_func
+        env = {}
+        for name in py.__code__.co_names:
+            v = py.__globals__.get(name)
+            if v is libm or isinstance(v, (types.ModuleType, nb.core.dispatcher.Dispatcher)):
+                w = _with_vmath(v)
+                if w is not v:
+                    env[name] = w
+        if env:
+            f = types.FunctionType(py.__code__, {**py.__globals__, **env}, py.__name__, py.__defaults__,
+                                   py.__closure__)
+            f.__qualname__, f.__module__, f.__doc__ = py.__qualname__, py.__module__, py.__doc__
+            out = nb.njit(**{k: v for k, v in obj.targetoptions.items() if k != "nopython"})(f)
+    _VMATH[id(obj)] = out
+    return out
+
+
 def kernel(model: str | ClockModel):
     """The compiled batch kernel for ``model`` (loaded from numba's disk cache when an earlier process built it)."""
     mdl = get(model)
     key = (mdl.name, mdl.rhs, mdl.prepare, mdl.project)
     if key not in _KERNELS:
         tag = "".join(c if c.isalnum() else "_" for c in mdl.name) + "_" + _sources_hash(mdl)
-        env = {"rhs": mdl.rhs, "prepare": mdl.prepare, "project": mdl.project}
+        env = {"rhs": mdl.rhs, "prepare": mdl.prepare, "project": mdl.project, "N_DERIVED": mdl.n_derived}
         env["_rk4"] = nb.njit(inline="always")(_specialise(_rk4, f"_rk4_{tag}", env))
         env["_one"] = nb.njit(_specialise(_one, f"_one_{tag}", env))
         _KERNELS[key] = nb.njit(cache=True, parallel=True)(_specialise(_batch, f"_batch_{tag}", env))
+    return _KERNELS[key]
+
+
+def vector_kernel(model: str | ClockModel):
+    """The compiled vectorised batch kernel for ``model`` (subjects as the inner loop; one shared schedule)."""
+    mdl = get(model)
+    key = ("vector", mdl.name, mdl.rhs, mdl.prepare, mdl.project)
+    if key not in _KERNELS:
+        tag = "".join(c if c.isalnum() else "_" for c in mdl.name) + "_" + _sources_hash(mdl)
+        env = {"rhs": _with_vmath(mdl.rhs), "prepare": mdl.prepare, "project": mdl.project,
+               "N_DERIVED": mdl.n_derived}
+        env["_vrk4"] = nb.njit(inline="always", error_model="numpy")(_specialise(_vrk4, f"_vrk4_{tag}", env))
+        env["_vblock"] = nb.njit(error_model="numpy")(_specialise(_vblock, f"_vblock_{tag}", env))
+        _KERNELS[key] = nb.njit(cache=True, parallel=True, error_model="numpy")(
+            _specialise(_vbatch, f"_vbatch_{tag}", env))
     return _KERNELS[key]
 
 @dataclass
@@ -255,12 +516,25 @@ def check_days(days) -> float:
     return v
 
 
+def shared_grid(batch: ScheduleBatch) -> bool:
+    """Whether every subject's schedule has the same breakpoints (values may differ): the vectorised kernel's case."""
+    if batch.size == 1:
+        return True
+    return bool(np.all(batch.counts == batch.counts[0]) and np.array_equal(
+        batch.times, np.broadcast_to(batch.times[:1], batch.times.shape)))
+
+
 def integrate(model: str | ClockModel, light: Schedule | ScheduleBatch | list[Schedule], y0: np.ndarray,
               p: np.ndarray, hours: float, dt: float = 0.1, t0: float = 0.0, record_every: int | None = None,
-              cbt_offset: float | np.ndarray = 0.0, levels=(10.0,)) -> Run:
+              cbt_offset: float | np.ndarray = 0.0, levels=(10.0,), vectorise: bool | None = None) -> Run:
     """Integrate ``hours`` from ``t0``; y0 (S, n_state) or (n_state,); p (S or 1, n_params).
 
     ``levels``: plasma melatonin thresholds (pg/mL) whose crossings are recorded, for a model with melatonin.
+    ``vectorise``: None (default) runs batches of at least ``VECTOR_MIN`` subjects whose schedules share one
+    breakpoint grid (one schedule, or per-subject values on the same breakpoints, as
+    :func:`pineal.schedule.series_batch` makes) on the vectorised kernel (subjects as the inner loop), and
+    everything else on the per-subject kernel; True uses the vectorised kernel whenever the grid is shared,
+    False never. Both give the same numbers within 1e-6 (tests/scale/test_vector_kernel.py).
     """
     mdl = get(model)
     dt = check_dt(dt)
@@ -295,7 +569,11 @@ def integrate(model: str | ClockModel, light: Schedule | ScheduleBatch | list[Sc
     off = np.full((n_sub, lv.size, max_levels), np.nan)
     non = np.zeros((n_sub, lv.size), dtype=np.int64)
     noff = np.zeros((n_sub, lv.size), dtype=np.int64)
-    kernel(mdl)(y, pv, batch.times, batch.values, batch.counts, float(batch.period),
+    if (vectorise or (vectorise is None and n_sub >= VECTOR_MIN)) and shared_grid(batch):
+        run_kernel, times, vals, counts = vector_kernel(mdl), batch.times[0], batch.values, int(batch.counts[0])
+    else:
+        run_kernel, times, vals, counts = kernel(mdl), batch.times, batch.values, batch.counts
+    run_kernel(y, pv, times, vals, counts, float(batch.period),
            float(t0), dt, n_steps, mdl.marker_kind, mdl.marker_index, float(mdl.marker_level), MIN_TROUGH_H,
            int(record_every), rec, ev, nev, mdl.level_index, lv, on, off, non, noff)
     if np.any(nev > max_events) or np.any(non > max_levels) or np.any(noff > max_levels):

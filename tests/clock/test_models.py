@@ -46,7 +46,7 @@ def test_rhs_finite(name, y, lux, sleep, exo):
     if name.startswith("hannay2019"):
         y[0] = abs(y[0]) + 0.05  # R is an amplitude > 0
     p = m.vector()
-    a = np.empty(4)
+    a = np.empty(4 + m.n_derived)  # inputs, the fastest rate, the model's derived slots
     m.prepare(np.array([lux, sleep, exo]), p, a)
     d = np.empty(m.n_state)
     m.rhs(0.0, y, a, p, d)
@@ -56,7 +56,7 @@ def test_rhs_finite(name, y, lux, sleep, exo):
 def test_no_light_no_photoreceptor_drive():
     m = clock.get("forger1999")
     p = m.vector()
-    a = np.empty(4)
+    a = np.empty(4 + m.n_derived)  # inputs, the fastest rate, the model's derived slots
     m.prepare(np.array([0.0, 0.0, 0.0]), p, a)
     assert a[0] == 0.0
     d = np.empty(3)
@@ -68,7 +68,7 @@ def test_sthilaire_nonphotic_uses_oscillator_phase():
     """P10: the wake-maintenance test depends on the state, not on clock time t."""
     m = clock.get("sthilaire2007")
     p = m.vector()
-    a = np.empty(4)
+    a = np.empty(4 + m.n_derived)  # inputs, the fastest rate, the model's derived slots
     m.prepare(np.array([0.0, 1.0, 0.0]), p, a)
     y = np.array([-0.5, -1.0, 0.3])
     d1, d2 = np.empty(3), np.empty(3)

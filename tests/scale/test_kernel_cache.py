@@ -14,7 +14,7 @@ from pineal import simulate, solver
 out = {}
 for name in sys.argv[1:]:
     r = simulate(days=2, model=name, dt=0.25)
-    k = solver.kernel(name)
+    k = solver.kernel(name)  # what a one-subject simulation runs on (the per-subject kernel)
     out[name] = {"cbtmin": r.cbtmin().tolist(), "y_end": r.y_end[0].tolist(),
                  "hits": sum(k.stats.cache_hits.values()), "misses": sum(k.stats.cache_misses.values())}
 print(json.dumps(out))

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numba as nb
 
+from pineal import libm
+
 
 @nb.njit(cache=True, inline="always")
 def hill_fraction(x, half, n):
@@ -23,5 +25,5 @@ def hill_fraction(x, half, n):
     (pg/mL, receptor occupancy) and the decoupled light suppression at x lux (Phillips 2019) both use it."""
     if x <= 0.0:
         return 0.0
-    r = (x / half) ** n
+    r = libm.pow(x / half, n)
     return r / (1.0 + r)

@@ -27,16 +27,18 @@ import math
 
 import numba as nb
 
+from pineal import libm
+
 TWO_PI = 2.0 * math.pi
 
 
 @nb.njit(cache=True, inline="always")
 def synthesis(psi, a, psi_on, window, delta, ramp_norm, r_off):
     """Pineal synthesis rate A(ψ) (pg/mL/h) in the window [ψ_on, ψ_on + w), decaying after ψ_off."""
-    x = (psi - psi_on) % TWO_PI
-    if x < window:
-        return a * (1.0 - math.exp(-delta * x)) / ramp_norm
-    return a * math.exp(-r_off * (x - window))
+    x = libm.mod(psi - psi_on, TWO_PI)
+    inside = x < window
+    e = libm.exp(-delta * x if inside else -r_off * (x - window))  # one exp for both pieces (vectorised kernel)
+    return a * (1.0 - e) / ramp_norm if inside else a * e
 
 
 @nb.njit(cache=True, inline="always")

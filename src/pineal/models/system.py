@@ -21,10 +21,12 @@ from functools import cache
 import numba as nb
 import numpy as np
 
+from pineal import libm
 from pineal.models import coupling, melatonin
 from pineal.models.clock import MARKER_PHASE, ClockModel, light
 from pineal.models.clock import hannay2019 as hannay
 from pineal.models.clock.light import drive
+from pineal.schedule import N_INPUTS
 
 NAME = "hannay2019+melatonin"
 N_CLOCK = 16  # length of Hannay's packed vector
@@ -75,46 +77,58 @@ def pack(v) -> np.ndarray:
     return np.concatenate([hannay.pack(v), np.array(mel)])
 
 
+#: slots of ``a`` after the inputs and the fastest rate, filled by prepare() from the input alone: the decoupled
+#: light suppression, I^p (for the adapted α(I)) and the saturating light-history signal I/(I + I_h)
+SUPP, IPOW, SAT = N_INPUTS + 1, N_INPUTS + 2, N_INPUTS + 3
+N_DERIVED = 3
+
+
 @nb.njit(cache=True)
 def prepare(u, p, a):
+    """Hannay's α(I) and fastest rate; the terms of the light-pathway options that depend on the input alone."""
     hannay.prepare(u, p, a)
+    a[SUPP] = 0.0
+    a[IPOW] = 0.0
+    a[SAT] = 0.0
+    if p[SUP_DIRECT] > 0.0 or p[HIST_SHIFT] > 0.0 or p[HIST_HALF] > 0.0:
+        lux = light.lux_from_alpha_hill(a[0], p[hannay.A0], p[hannay.I0], p[hannay.P])
+        if p[SUP_DIRECT] > 0.0:  # suppression decoupled from resetting: its own curve in lux (Rahman 2018)
+            a[SUPP] = coupling.hill_fraction(lux, p[SUP_ED50], p[SUP_HILL])
+        if p[HIST_SHIFT] > 0.0 and lux > 0.0:
+            a[IPOW] = libm.pow(lux, p[hannay.P])
+        if p[HIST_HALF] > 0.0:
+            a[SAT] = lux / (lux + p[HIST_HALF])
 
 
 @nb.njit(cache=True, inline="always")
 def rhs(t, y, a, p, dydt):
     """Clock (Hannay 2019 with light) + melatonin forcing + pineal and plasma compartments, one subject."""
     alpha = a[0]
-    lux = 0.0
-    if p[HIST_HALF] > 0.0 or p[HIST_SHIFT] > 0.0:
-        lux = light.lux_from_alpha_hill(a[0], p[hannay.A0], p[hannay.I0], p[hannay.P])
-    if p[HIST_SHIFT] > 0.0:  # light adaptation moves the half-saturation of α(I): I₀ (1 + k_I L)
-        alpha = light.alpha_hill(lux, p[hannay.A0], p[hannay.I0] * (1.0 + p[HIST_SHIFT] * y[HIST]), p[hannay.P])
+    if p[HIST_SHIFT] > 0.0:  # light adaptation moves the half-saturation of α(I) to I₀ (1 + k_I L)
+        alpha = p[hannay.A0] * a[IPOW] / (a[IPOW] + p[hannay.I0] * (1.0 + p[HIST_SHIFT] * y[HIST]))
     bhat = drive(p[hannay.G], alpha, y[2])
-    # light history (Burgess 2013, Chang 2011): the drive is divided by 1 + k L, L a leaky mean over τ of B̂ or,
-    # with a half-saturation I_h > 0, of the saturating signal I/(I + I_h) (room light adapts as much as bright)
-    hannay.oscillator(y, alpha, bhat * p[G_SCALE] / (1.0 + p[HIST_K] * y[HIST]), p, dydt)
-    if p[HIST_HALF] > 0.0:
-        dydt[HIST] = (lux / (lux + p[HIST_HALF]) - y[HIST]) * p[HIST_RATE]
-    else:
-        dydt[HIST] = (bhat - y[HIST]) * p[HIST_RATE]
     r = y[0]
     psi = y[1]
+    s, c = libm.sincos(psi)  # once, for the light and melatonin forcing and the non-photic drive
+    # light history (Burgess 2013, Chang 2011): the drive is divided by 1 + k L, L a leaky mean over τ of B̂ or,
+    # with a half-saturation I_h > 0, of the saturating signal I/(I + I_h) (room light adapts as much as bright)
+    hannay.oscillator(y, alpha, bhat * p[G_SCALE] / (1.0 + p[HIST_K] * y[HIST]), s, c, p, dydt)
+    signal = a[SAT] if p[HIST_HALF] > 0.0 else bhat
+    dydt[HIST] = (signal - y[HIST]) * p[HIST_RATE]
     h1 = y[H1]
     h2 = y[H2]
     m = coupling.hill_fraction(h2 + a[2], p[EC50], p[HILL])
     if m > 0.0:
-        mr, mpsi = hannay.harmonic_forcing(m, r, psi, p[B1H], p[C1], p[S1], p[B2H], p[C2], p[S2], p[EPS])
+        mr, mpsi = hannay.harmonic_forcing(m, r, s, c, p[B1H], p[C1], p[S1], p[B2H], p[C2], p[S2], p[EPS])
         dydt[0] += mr
         dydt[1] += mpsi
     if p[NP_RHO] != 0.0:
-        nr, npsi = light.nonphotic(r, psi, a[1], p[NP_RHO])
+        nr, npsi = light.nonphotic_sc(r, psi, s, c, a[1], p[NP_RHO])
         dydt[0] += nr
         dydt[1] += npsi
     synth = melatonin.synthesis(psi, p[A_SYN], p[PSI_ON], p[WINDOW], p[DELTA], p[RAMP_NORM], p[R_OFF])
-    if p[SUP_DIRECT] > 0.0:  # suppression decoupled from resetting: its own curve in lux (Rahman 2018)
-        lux = light.lux_from_alpha_hill(a[0], p[hannay.A0], p[hannay.I0], p[hannay.P])
-        supp = coupling.hill_fraction(lux, p[SUP_ED50], p[SUP_HILL])
-        dydt[H1] = melatonin.pineal_rate(h1, synth, supp, p[SUP_GAIN], p[BETA_IP], p[H1_FLOOR])
+    if p[SUP_DIRECT] > 0.0:  # the decoupled suppression a[SUPP] (prepare)
+        dydt[H1] = melatonin.pineal_rate(h1, synth, a[SUPP], p[SUP_GAIN], p[BETA_IP], p[H1_FLOOR])
     else:  # Breslow 2013: the clock's own light drive B
         dydt[H1] = melatonin.pineal_rate(h1, synth, bhat, p[M_SUP], p[BETA_IP], p[H1_FLOOR])
     dydt[H2] = melatonin.plasma_rate(h1, h2, p[BETA_IP], p[K_EL])
@@ -135,5 +149,5 @@ MODEL = ClockModel(
     marker_index=1, initial=np.array([0.82041911, 1.71383697, 0.52318122, 0.0, 0.0, 0.0]), marker_level=math.pi,
     cite="hannay2019", project=project, level_index=H2,
     param_sets=("clock/hannay2019", "melatonin", "light_pathway", "melatonin_fit"), derived=defaults,
-    period_overrides=hannay.period_overrides,
+    period_overrides=hannay.period_overrides, n_derived=N_DERIVED,
 )

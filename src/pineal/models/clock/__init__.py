@@ -7,12 +7,14 @@ pure numba function over one subject::
     rhs(t, y, a, p, dydt)     # dy/dt for one subject; p is the packed parameter vector
 
 ``prepare`` runs once per constant-input interval (e.g. computes α(I)), ``rhs`` at every RK4 stage. ``a`` has
-one slot more than ``u``: ``a[-1]`` is the fastest rate (1/h) of the system under that input (Process L:
-60(α + β)); the solver sub-divides a step so that rate × step stays ≤ 0.5 (accuracy and RK4 stability in
-bright light). A composed system (``pineal.models.system``: clock + pineal and plasma melatonin) appends
-states after the clock states and reads the exogenous-melatonin input channel; the solver is generic in the
-number of states. ``project(y)`` runs after every step (e.g. keeps concentrations ≥ 0); ``level_index`` names
-the state whose threshold crossings are the melatonin onset/offset markers (−1: none).
+``1 + n_derived`` slots more than ``u``: ``a[len(u)]`` is the fastest rate (1/h) of the system under that input
+(Process L: 60(α + β)), and the ``n_derived`` slots after it hold whatever else depends on the input alone (the
+system model's direct light suppression), computed once per interval instead of at every stage; the solver
+sub-divides a step so that rate × step stays ≤ 0.5 (accuracy and RK4 stability in bright light). A composed
+system (``pineal.models.system``: clock + pineal and plasma melatonin) appends states after the clock states and
+reads the exogenous-melatonin input channel; the solver is generic in the number of states. ``project(y)`` runs
+after every step (e.g. keeps concentrations ≥ 0); ``level_index`` names the state whose threshold crossings are
+the melatonin onset/offset markers (−1: none).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class ClockModel:
     cite: str = ""
     project: Callable = no_projection
     level_index: int = -1  # state of the body's own plasma melatonin (pg/mL), for DLMO/DLMOff
+    n_derived: int = 0  # slots of ``a`` after the fastest rate that prepare() fills (see the module docstring)
     param_sets: tuple[str, ...] = ()  # default: ("clock/<name>",)
     derived: Callable[[], dict[str, float]] | None = None  # values taken from other layers' sets (e.g. PK)
     #: parameter overrides that give a person's intrinsic (free-running) period; default: set ``tau_x``

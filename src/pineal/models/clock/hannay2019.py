@@ -17,6 +17,7 @@ import math
 import numba as nb
 import numpy as np
 
+from pineal import libm
 from pineal.models.clock import MARKER_PHASE, ClockModel
 from pineal.models.clock.light import alpha_hill, dn_dt, drive
 
@@ -43,14 +44,13 @@ def prepare(u, p, a):
 
 
 @nb.njit(cache=True, inline="always")
-def harmonic_forcing(b, r, psi, a1h, c1, s1, a2h, c2, s2, sig):
+def harmonic_forcing(b, r, s, c, a1h, c1, s1, a2h, c2, s2, sig):
     """(dR, dψ) of a drive b acting through Hannay's two-harmonic form (L_R, L_ψ above).
 
-    ``a1h`` = A₁/2, ``c1``/``s1`` = cos/sin β₁, likewise for the second harmonic; ``sig`` the direct phase term.
-    Written once: light uses it with (A₁, β_L1, A₂, β_L2, σ), melatonin (models/coupling.py) with its own set.
+    ``s``/``c`` = sin/cos ψ (computed once by the caller for every term that needs them); ``a1h`` = A₁/2,
+    ``c1``/``s1`` = cos/sin β₁, likewise for the second harmonic; ``sig`` the direct phase term. Written once:
+    light uses it with (A₁, β_L1, A₂, β_L2, σ), melatonin (models/coupling.py) with its own set.
     """
-    s = math.sin(psi)
-    c = math.cos(psi)
     c2x = c * c - s * s
     s2x = 2.0 * s * c
     cos1 = c * c1 - s * s1  # cos(ψ + β1)
@@ -66,17 +66,17 @@ def harmonic_forcing(b, r, psi, a1h, c1, s1, a2h, c2, s2, sig):
 
 
 @nb.njit(cache=True, inline="always")
-def oscillator(y, alpha, b, p, dydt):
+def oscillator(y, alpha, b, s, c, p, dydt):
     """dR/dt, dψ/dt, dn/dt with the light drive ``b`` acting on (R, ψ): B̂ = G α (1 − n) here, scaled by light
-    history in the system model (models/system.py). Process L itself (dn/dt) is not scaled."""
+    history in the system model (models/system.py). Process L itself (dn/dt) is not scaled. ``s``, ``c``:
+    sin/cos ψ (only read when α > 0)."""
     r = y[0]
-    psi = y[1]
     n = y[2]
     r4 = r * r * r * r
     dr = -p[DEC] * r + p[KC] * r * (1.0 - r4)
     dpsi = p[W0] + p[KS] * (1.0 + r4)
     if alpha > 0.0:
-        lr, lpsi = harmonic_forcing(b, r, psi, p[A1H], p[CL1], p[SL1], p[A2H], p[CL2], p[SL2], p[SIG])
+        lr, lpsi = harmonic_forcing(b, r, s, c, p[A1H], p[CL1], p[SL1], p[A2H], p[CL2], p[SL2], p[SIG])
         dr += lr
         dpsi += lpsi
     dydt[0] = dr
@@ -87,7 +87,8 @@ def oscillator(y, alpha, b, p, dydt):
 @nb.njit(cache=True, inline="always")
 def rhs(t, y, a, p, dydt):
     """Hannay 2019 right-hand side for one subject."""
-    oscillator(y, a[0], drive(p[G], a[0], y[2]), p, dydt)
+    s, c = libm.sincos(y[1]) if a[0] > 0.0 else (0.0, 1.0)  # the forcing needs them in light only
+    oscillator(y, a[0], drive(p[G], a[0], y[2]), s, c, p, dydt)
 
 
 def free_running_period(v) -> float:

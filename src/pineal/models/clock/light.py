@@ -11,6 +11,8 @@ import math
 
 import numba as nb
 
+from pineal import libm
+
 
 @nb.njit(cache=True, inline="always")
 def alpha_power(lux, alpha0, i0, p):
@@ -60,7 +62,7 @@ def lux_from_alpha_hill(alpha, alpha0, i0, p):
     """The illuminance behind Hannay's α(I) = α₀ I^p/(I^p + I₀) (its exact inverse; 0 for α ≤ 0)."""
     if alpha <= 0.0:
         return 0.0
-    return (i0 * alpha / (alpha0 - alpha)) ** (1.0 / p)
+    return libm.pow(i0 * alpha / (alpha0 - alpha), 1.0 / p)
 
 
 @nb.njit(cache=True, inline="always")
@@ -71,8 +73,14 @@ def nonphotic(r, psi, sleep, rho):
     dx/dt as in St Hilaire 2007; σ counts as 0 (awake) inside the wake-maintenance zone, 16.5-21 h after CBTmin
     measured on the oscillator's own phase (pitfall P10). Returns (dR, dψ) = (cos ψ N, −sin ψ N / R).
     """
-    ct = ((psi - math.pi) % (2.0 * math.pi)) * 12.0 / math.pi
+    sn, c = libm.sincos(psi)
+    return nonphotic_sc(r, psi, sn, c, sleep, rho)
+
+
+@nb.njit(cache=True, inline="always")
+def nonphotic_sc(r, psi, sn, c, sleep, rho):
+    """:func:`nonphotic` given sin ψ and cos ψ (``sn``, ``c``), which the system model shares between terms."""
+    ct = libm.mod(psi - math.pi, 2.0 * math.pi) * 12.0 / math.pi
     s = 0.0 if 16.5 < ct < 21.0 else sleep
-    c = math.cos(psi)
-    n = math.pi / 12.0 * rho * (1.0 / 3.0 - s) * (1.0 - math.tanh(10.0 * r * c))
-    return c * n, -math.sin(psi) * n / r
+    n = math.pi / 12.0 * rho * (1.0 / 3.0 - s) * (1.0 - libm.tanh(10.0 * r * c))
+    return c * n, -sn * n / r

@@ -18,6 +18,7 @@ import math
 import numba as nb
 import numpy as np
 
+from pineal import libm
 from pineal.models.clock import MARKER_MIN, ClockModel
 from pineal.models.clock.jewett1999 import vdp7
 from pineal.models.clock.light import alpha_power_saturating, dn_dt, gated_drive
@@ -61,7 +62,7 @@ def rhs(t, y, a, p, dydt):
         psi = psi_cx(x, xc, p)
         if p[WMZ0] < psi < p[WMZ1]:
             drive = 1.0 / 3.0
-    ns = p[RHO] * drive * (1.0 - math.tanh(10.0 * x))
+    ns = p[RHO] * drive * (1.0 - libm.tanh(10.0 * x))
     dydt[0] = _PI12 * (xc + p[MU] * vdp7(x) + bb + ns)
     dydt[1] = _PI12 * (p[Q] * bb * xc - x * (p[W2] + p[K] * bb))
     dydt[2] = dn_dt(alpha, n, p[BETA])
