@@ -81,6 +81,17 @@ def project(y):
     raise NotImplementedError("bound per model by solver.kernel()")
 
 
+@nb.njit(cache=True, inline="always")
+def _piece_end(seg_end, t_next):
+    """(end, crosses a breakpoint) of the next piece of a step ending at ``t_next``: the input's next breakpoint
+    ``seg_end`` if it falls inside the step (within 1e-9 h), else the step's end. Shared by both kernels."""
+    if seg_end < t_next - 1e-9:
+        return seg_end, True
+    if seg_end <= t_next + 1e-9:
+        return t_next, True
+    return t_next, False
+
+
 N_DERIVED = 0  # template slot: the model's n_derived (slots of ``a`` after the fastest rate)
 
 
@@ -137,15 +148,7 @@ def _one(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, m
         tt = t0 + step * dt
         t_next = t0 + (step + 1) * dt
         while True:
-            if seg_end < t_next - 1e-9:
-                end = seg_end
-                cross = True
-            elif seg_end <= t_next + 1e-9:
-                end = t_next
-                cross = True
-            else:
-                end = t_next
-                cross = False
+            end, cross = _piece_end(seg_end, t_next)
             h = end - tt
             if h > 0.0:
                 m = max(1, int(math.ceil(h * a[vals.shape[1]] / RATE_STEP)))  # noqa: RUF046
@@ -292,15 +295,7 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
         tt = t0 + step * dt
         t_next = t0 + (step + 1) * dt
         while True:
-            if seg_end < t_next - 1e-9:
-                end = seg_end
-                cross = True
-            elif seg_end <= t_next + 1e-9:
-                end = t_next
-                cross = True
-            else:
-                end = t_next
-                cross = False
+            end, cross = _piece_end(seg_end, t_next)
             h = end - tt
             if h > 0.0:
                 mmax = 1
