@@ -82,6 +82,26 @@ def project(y):
 
 
 @nb.njit(cache=True, inline="always")
+def _first_segment(times, nbs, period, t0):
+    """(start of the schedule's current period, index of the input segment holding t0)."""
+    off_t = 0.0
+    if period > 0.0:
+        off_t = math.floor(t0 / period) * period
+    j = np.searchsorted(times[:nbs], t0 - off_t, side="right") - 1
+    return off_t, max(j, 0)
+
+
+@nb.njit(cache=True, inline="always")
+def _segment_end(times, nbs, period, off_t, j):
+    """Model hour at which input segment ``j`` of the period starting at ``off_t`` ends."""
+    if j + 1 < nbs:
+        return off_t + times[j + 1]
+    if period > 0.0:
+        return off_t + period
+    return math.inf
+
+
+@nb.njit(cache=True, inline="always")
 def _piece_end(seg_end, t_next):
     """(end, crosses a breakpoint) of the next piece of a step ending at ``t_next``: the input's next breakpoint
     ``seg_end`` if it falls inside the step (within 1e-9 h), else the step's end. Shared by both kernels."""
@@ -121,18 +141,8 @@ def _one(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, m
     k4 = np.empty(ns)
     yt = np.empty(ns)
     a = np.empty(vals.shape[1] + 1 + N_DERIVED)
-    off_t = 0.0
-    if period > 0.0:
-        off_t = math.floor(t0 / period) * period
-    j = np.searchsorted(times[:nbs], t0 - off_t, side="right") - 1
-    if j < 0:
-        j = 0
-    if j + 1 < nbs:
-        seg_end = off_t + times[j + 1]
-    elif period > 0.0:
-        seg_end = off_t + period
-    else:
-        seg_end = math.inf
+    off_t, j = _first_segment(times, nbs, period, t0)
+    seg_end = _segment_end(times, nbs, period, off_t, j)
     prepare(vals[j], p, a)
     ms = np.empty(MARKER_WORK)
     marker_init(mkind, mlevel, t0, y[midx], ms)
@@ -162,12 +172,7 @@ def _one(y, p, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlevel, m
                 if j >= nbs:
                     j = 0
                     off_t += period
-                if j + 1 < nbs:
-                    seg_end = off_t + times[j + 1]
-                elif period > 0.0:
-                    seg_end = off_t + period
-                else:
-                    seg_end = math.inf
+                seg_end = _segment_end(times, nbs, period, off_t, j)
                 prepare(vals[j], p, a)
             if end == t_next:
                 break
@@ -265,18 +270,8 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
     offb = np.full((nlev, off.shape[2], nl), np.nan)
     nonb = np.zeros((nlev, nl), dtype=np.int64)
     noffb = np.zeros((nlev, nl), dtype=np.int64)
-    off_t = 0.0
-    if period > 0.0:
-        off_t = math.floor(t0 / period) * period
-    j = np.searchsorted(times[:nbs], t0 - off_t, side="right") - 1
-    if j < 0:
-        j = 0
-    if j + 1 < nbs:
-        seg_end = off_t + times[j + 1]
-    elif period > 0.0:
-        seg_end = off_t + period
-    else:
-        seg_end = math.inf
+    off_t, j = _first_segment(times, nbs, period, t0)
+    seg_end = _segment_end(times, nbs, period, off_t, j)
     for s in range(nl):
         for c in range(nu):
             u[c, s] = vals[(s if s < nr else 0) * vm, j, c]
@@ -315,12 +310,7 @@ def _vblock(y0, p0, times, vals, nbs, period, t0, dt, n_steps, mkind, midx, mlev
                 if j >= nbs:
                     j = 0
                     off_t += period
-                if j + 1 < nbs:
-                    seg_end = off_t + times[j + 1]
-                elif period > 0.0:
-                    seg_end = off_t + period
-                else:
-                    seg_end = math.inf
+                seg_end = _segment_end(times, nbs, period, off_t, j)
                 for s in range(nl):
                     for c in range(nu):
                         u[c, s] = vals[(s if s < nr else 0) * vm, j, c]
